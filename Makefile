@@ -1,0 +1,60 @@
+# One target per everyday action. Every target installs what it needs first, so a fresh clone works.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+# Offline by default: no analytics, no hub calls, no telemetry.
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run index test test-fast lint eval quality-report bench chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: the CPU wheel; anything else would pull a CUDA build of several GB.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y chromium >/dev/null; }
+
+index: $(STAMP)
+	$(PY) -m assistant build --if-stale
+
+run: index
+	$(PY) app.py --host $(HOST) --port $(PORT)
+
+test: $(STAMP) chromium
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check assistant webapp app.py scripts tests
+	$(VENV)/bin/ruff format --check assistant webapp app.py scripts tests
+	$(VENV)/bin/mypy
+
+eval: index
+	$(PY) -m assistant eval ../shared/eval/dev.jsonl --out build/dev-results.jsonl
+
+quality-report: index
+	$(PY) scripts/quality_report.py --out docs/quality.md
+
+bench: index
+	$(PY) scripts/bench.py --out docs/performance.md
+
+clean:
+	rm -rf $(VENV) build index/builds index/current .pytest_cache

@@ -1,0 +1,118 @@
+"""The Assistant: loads an index and answers questions with cited excerpts of the guide.
+
+This is the one entry point the shells (CLI, chat window, JSON API) call. It validates the question,
+recognises greetings, rewrites follow-ups with the conversation, retrieves, decides whether the guide
+covers the question, and composes the answer record.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import answer as compose
+from .build import BuildReport, Progress, build_index
+from .conversation import standalone_question
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .records import Answer
+from .relevance import judge
+from .retrieval import Retriever
+from .store import Store, load_store
+
+MAX_QUESTION_CHARS = 2000
+DEFAULT_K = 5
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as given; the message is meant for the user."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind  # "empty", "too_long" or "invalid"
+
+
+def validate_question(question: Any) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.", "invalid")
+    if "\x00" in question:
+        raise QuestionError("The question contains a NUL character; please send plain text.", "invalid")
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise QuestionError("Please type a question about the guide, for example: Do I need a PhD?", "empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"That question is {len(cleaned):,} characters long; please keep it under {MAX_QUESTION_CHARS:,}.",
+            "too_long",
+        )
+    return cleaned
+
+
+class Assistant:
+    def __init__(self, store: Store, embedder: Embedder):
+        self.store = store
+        self.embedder = embedder
+        self.retriever = Retriever(store, embedder)
+        self.title = _title(store)
+
+    @classmethod
+    def load(cls, index_dir: str | Path = "index", embedder: Embedder | None = None, model: str | None = None) -> Assistant:
+        """Open a built index; the model must be the one recorded in its manifest."""
+        index_dir = Path(index_dir)
+        if embedder is None:
+            from .store import read_manifest
+
+            recorded = read_manifest(index_dir).get("model", {}).get("name")
+            embedder = SentenceTransformerEmbedder(model or recorded)
+        return cls(load_store(index_dir, embedder.name, embedder.dimension), embedder)
+
+    @staticmethod
+    def build(
+        corpus_dir: str | Path = "corpus",
+        index_dir: str | Path = "index",
+        embedder: Embedder | None = None,
+        *,
+        model: str | None = None,
+        project_root: str | Path | None = None,
+        progress: Progress | None = None,
+    ) -> BuildReport:
+        return build_index(
+            Path(corpus_dir),
+            Path(index_dir),
+            embedder or SentenceTransformerEmbedder(model),
+            project_root=Path(project_root) if project_root is not None else None,
+            progress=progress,
+        )
+
+    def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, k: int = DEFAULT_K) -> Answer:
+        started = time.perf_counter()
+        try:
+            question = validate_question(question)
+        except QuestionError as exc:
+            if exc.kind != "empty":
+                raise
+            return Answer(question="", answer=str(exc), abstained=False, citations=(), kind="empty")
+        if compose.is_greeting(question):
+            result = compose.greet(question, self.title)
+        else:
+            query = self.retriever.prepare(standalone_question(question, history))
+            hits = self.retriever.search(query, k=k)
+            verdict = judge(hits, query.terms, self.retriever.vocabulary)
+            if verdict.covered:
+                result = compose.compose(question, hits)
+            else:
+                nearby = list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
+                result = compose.abstain(question, nearby, self.title)
+        return _with_latency(result, started)
+
+
+def _with_latency(result: Answer, started: float) -> Answer:
+    from dataclasses import replace
+
+    return replace(result, latency_ms=(time.perf_counter() - started) * 1000)
+
+
+def _title(store: Store) -> str:
+    titles = [f.get("title") for f in store.manifest.get("corpus", {}).get("files", {}).values() if f.get("title")]
+    return str(titles[0]) if len(titles) == 1 else "the guide"

@@ -1,0 +1,119 @@
+"""Command line: `python -m assistant build | ask | eval` (also installed as `guide-assistant`).
+
+Parses arguments and hands off to the pipeline; prints readable text, or JSON with --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .assistant import Assistant, QuestionError
+from .store import IndexError_
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import stale_reason
+    from .embedding import SentenceTransformerEmbedder
+
+    if args.if_stale:
+        reason = stale_reason(Path(args.corpus), Path(args.index))
+        if reason is None:
+            print(f"index is up to date with {args.corpus}/")
+            return 0
+        print(f"rebuilding the index: {reason}")
+
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+        from tqdm import tqdm
+
+        bar: list[tqdm] = []
+
+        def progress(done: int, total: int) -> None:
+            if not bar:
+                bar.append(tqdm(total=total, unit="unit", desc="embedding", file=sys.stderr))
+            bar[0].update(done - bar[0].n)
+            if done >= total:
+                bar[0].close()
+
+    report = Assistant.build(args.corpus, args.index, SentenceTransformerEmbedder(args.model), progress=progress)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.summary())
+    for problem in report.problems:
+        print(f"warning: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    assistant = Assistant.load(args.index, model=args.model)
+    result = assistant.ask(" ".join(args.question))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(result.answer)
+    for c in result.citations:
+        print(f"\n[{c.n}] {c.section} ({c.source}, lines {c.start_line}-{c.end_line}, score {c.score:.2f})")
+        print("    " + c.excerpt.replace("\n", "\n    "))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from . import evaluation
+
+    cases = evaluation.read_cases(Path(args.questions))
+    assistant = Assistant.load(args.index, model=args.model)
+    results = evaluation.run(cases, lambda q, h: assistant.ask(q, h))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            for record in results:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    metrics = evaluation.score(cases, results)
+    if args.verbose:
+        for line in evaluation.misses(cases, results):
+            print(f"miss  {line}")
+    for name, value in metrics.items():
+        print(f"{name:14s} {value:.3f}" if isinstance(value, float) else f"{name:14s} {value}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="guide-assistant", description="Answers questions about a guide, citing it.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index", default="index", help="index folder (default: index)")
+        p.add_argument("--model", default=None, help="embedding model: a local folder or a model name (default: the bundled all-MiniLM-L6-v2, or $GUIDE_MODEL)")
+
+    build = sub.add_parser("build", help="build or update the index from the corpus")
+    common(build)
+    build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
+    build.add_argument("--json", action="store_true", help="print the build report as JSON")
+    build.add_argument("--if-stale", action="store_true", help="only build when the index is missing or the corpus changed")
+    build.set_defaults(run=_build)
+
+    ask = sub.add_parser("ask", help="answer one question")
+    common(ask)
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--json", action="store_true", help="print the answer record as JSON")
+    ask.set_defaults(run=_ask)
+
+    ev = sub.add_parser("eval", help="answer every case of a questions file and print the metrics")
+    common(ev)
+    ev.add_argument("questions", help="JSONL file of cases (see shared/eval/README.md)")
+    ev.add_argument("--out", help="write the results file here")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list the cases that missed")
+    ev.set_defaults(run=_eval)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (IndexError_, QuestionError, FileNotFoundError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense (sentence-transformers + FAISS) and lexical (BM25) scores over the same units.
+
+Each retrieval unit is a bullet, a sentence or a whole passage with its section path. A question is
+matched against every unit both ways; a unit's score is its cosine similarity plus a weighted,
+normalised BM25 score, and a passage (chunk) takes the score of its best unit. Words the guide does
+not use are corrected to a close word it does use before matching ("salery" -> "salary"), because
+people type fast. BM25 is rebuilt from chunks.jsonl when an index is loaded (it takes milliseconds on
+a guide), so the on-disk format needs no second index file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from .embedding import Embedder
+from .records import Hit
+from .store import Store
+from .text import STOPWORDS, content_terms, stem, words
+
+LEXICAL_WEIGHT = 0.35
+DENSE_CANDIDATES = 256
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as retrieval sees it: the text to embed, and its lexical terms after spelling repair."""
+
+    text: str
+    terms: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...] = ()
+
+
+class Retriever:
+    def __init__(self, store: Store, embedder: Embedder, lexical_weight: float = LEXICAL_WEIGHT):
+        self.store = store
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        units = store.units
+        self._unit_line = np.array([u.line for u in units], dtype=np.int64)
+        self._unit_whole = np.array([u.whole for u in units], dtype=bool)
+        self._chunk_rows: list[list[int]] = [[] for _ in store.chunks]
+        for row, pos in enumerate(store.unit_chunk):
+            self._chunk_rows[int(pos)].append(row)
+        self._unit_terms = [content_terms(u.text) for u in units]
+        self.vocabulary = frozenset(t for terms in self._unit_terms for t in terms)
+        self._raw_vocabulary = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2})
+        self._corrections: dict[str, str] = {}
+        self._bm25 = bm25s.BM25()
+        if units:
+            self._bm25.index(self._unit_terms, show_progress=False)
+
+    # -- query understanding -------------------------------------------------------------------------
+
+    def correct(self, word: str) -> str:
+        """The guide's spelling of a word it nearly uses, or the word itself."""
+        if not _may_be_typo(word) or stem(word) in self.vocabulary:
+            return word
+        if word not in self._corrections:
+            match = difflib.get_close_matches(word, self._raw_vocabulary, n=1, cutoff=0.8)
+            self._corrections[word] = match[0] if match else word
+        return self._corrections[word]
+
+    def prepare(self, question: str) -> Query:
+        corrections = []
+        fixed_words = []
+        for word in words(question):
+            fixed = self.correct(word) if word not in STOPWORDS else word
+            if fixed != word:
+                corrections.append((word, fixed))
+            fixed_words.append(fixed)
+        text = question
+        for wrong, right in corrections:
+            text = _replace_word(text, wrong, right)
+        terms = tuple(stem(w) for w in fixed_words if w not in STOPWORDS)
+        return Query(text=text, terms=terms, corrections=tuple(corrections))
+
+    # -- scoring ---------------------------------------------------------------------------------------
+
+    def lexical_scores(self, terms: tuple[str, ...]) -> np.ndarray:
+        """BM25 score of every unit, divided by the best one (0..1)."""
+        n = self.store.index.ntotal
+        known = [t for t in terms if t in self.vocabulary]
+        if not known or n == 0:
+            return np.zeros(n, dtype=np.float32)
+        scores = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        top = float(scores.max())
+        return scores / top if top > 0 else scores
+
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query to the DENSE_CANDIDATES nearest units (others get -1)."""
+        n = self.store.index.ntotal
+        scores = np.full(n, -1.0, dtype=np.float32)
+        if n:
+            found, rows = self.store.search(vector[None, :], DENSE_CANDIDATES)
+            valid = rows[0] >= 0
+            scores[rows[0][valid]] = found[0][valid]
+        return scores
+
+    def search(self, query: Query, k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
+        if vector is None:
+            vector = self.embedder.embed([query.text])[0]
+        dense = self.dense_scores(vector)
+        lexical = self.lexical_scores(query.terms)
+        combined = dense + self.lexical_weight * lexical
+        best: dict[int, int] = {}
+        for row in np.argsort(-combined):
+            chunk_pos = int(self.store.unit_chunk[row])
+            if chunk_pos not in best:
+                best[chunk_pos] = int(row)
+                if len(best) >= k:
+                    break
+        return [
+            Hit(
+                chunk=self.store.chunks[pos],
+                score=float(combined[row]),
+                dense=float(dense[row]),
+                lexical=float(lexical[row]),
+                lines=self._matched_lines(pos, combined),
+            )
+            for pos, row in best.items()
+        ]
+
+    def _matched_lines(self, chunk_pos: int, combined: np.ndarray, margin: float = 0.06, most: int = 3) -> tuple[int, ...]:
+        """Lines of the chunk's bullets or sentences that score within `margin` of its best one."""
+        rows = [r for r in self._chunk_rows[chunk_pos] if not self._unit_whole[r]]
+        if not rows:
+            return (self.store.chunks[chunk_pos].start_line,)
+        rows.sort(key=lambda r: -combined[r])
+        top = combined[rows[0]]
+        lines: list[int] = []
+        for r in rows:
+            line = int(self._unit_line[r])
+            if combined[r] >= top - margin and line not in lines:
+                lines.append(line)
+        return tuple(lines[:most])
+
+
+def _may_be_typo(word: str) -> bool:
+    return len(word) >= 4 and word.isalpha()
+
+
+def _replace_word(text: str, wrong: str, right: str) -> str:
+    return re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)

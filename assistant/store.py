@@ -1,0 +1,236 @@
+"""The index on disk: a folder of plain files, written beside the old one and switched atomically.
+
+Layout (documented for users in index/README.md):
+
+    index/
+      current -> builds/<build id>      symlink, replaced atomically by os.replace
+      builds/<build id>/manifest.json   format version, model, dimension, metric, chunking, corpus hashes
+      builds/<build id>/chunks.jsonl    one chunk a line, with its retrieval units in row order
+      builds/<build id>/vectors.faiss   faiss.write_index output; row i is the i-th unit of chunks.jsonl
+      .build.lock                       held while a build writes
+
+Vectors are unit length and the metric is inner product, which on unit vectors is cosine similarity.
+Small stores use exact search (IndexFlatIP); from `HNSW_FROM` vectors up, an HNSW graph (approximate,
+recall checked by `make bench`). No pickle anywhere: a reader needs only json and faiss.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .records import Chunk, Unit
+
+FORMAT = "guide-assistant-index"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.faiss"
+CURRENT = "current"
+BUILDS = "builds"
+LOCK = ".build.lock"
+HNSW_FROM = 50_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+REBUILD_HINT = "python -m assistant build"
+KEEP_BUILDS = 2  # the live build and the one before it, which a running server may still be reading
+
+
+class IndexError_(RuntimeError):
+    """The index is missing, damaged or does not fit the running code; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Store:
+    directory: Path
+    manifest: dict[str, Any]
+    chunks: tuple[Chunk, ...]
+    unit_chunk: np.ndarray  # row -> position of its chunk in `chunks`
+    index: Any  # a faiss index
+
+    @property
+    def units(self) -> list[Unit]:
+        return [u for c in self.chunks for u in c.units]
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = max(1, min(k, self.index.ntotal))
+        return self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)  # type: ignore[no-any-return]
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors in row order (used to reuse unchanged rows in an incremental build)."""
+        return self.index.reconstruct_n(0, self.index.ntotal)  # type: ignore[no-any-return]
+
+
+def make_faiss_index(vectors: np.ndarray) -> Any:
+    """Exact inner-product search for small stores, HNSW from HNSW_FROM vectors up."""
+    dimension = vectors.shape[1]
+    if len(vectors) >= HNSW_FROM:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dimension)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def chunk_to_record(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "id": chunk.id,
+        "source": chunk.source,
+        "section_path": list(chunk.section_path),
+        "start_line": chunk.start_line,
+        "end_line": chunk.end_line,
+        "text": chunk.text,
+        "units": [{"text": u.text, "line": u.line, "whole": u.whole} for u in chunk.units],
+    }
+
+
+def chunk_from_record(record: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=record["id"],
+        source=record["source"],
+        section_path=tuple(record["section_path"]),
+        start_line=int(record["start_line"]),
+        end_line=int(record["end_line"]),
+        text=record["text"],
+        units=tuple(Unit(u["text"], int(u["line"]), bool(u.get("whole"))) for u in record["units"]),
+    )
+
+
+def resolve(index_dir: Path) -> Path:
+    """The build folder an index path means: `index/current`, or a build folder given directly."""
+    if (index_dir / MANIFEST).is_file():
+        return index_dir
+    current = index_dir / CURRENT
+    if current.exists():
+        return current.resolve()
+    raise IndexError_(f"no index in {index_dir}: build it with `{REBUILD_HINT}`")
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    folder = resolve(index_dir)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"the index manifest in {folder} is unreadable ({exc}); rebuild with `{REBUILD_HINT}`") from exc
+    if not isinstance(manifest, dict):
+        raise IndexError_(f"the index manifest in {folder} is not an object; rebuild with `{REBUILD_HINT}`")
+    return manifest
+
+
+def check_manifest(manifest: dict[str, Any], model_name: str | None, dimension: int | None) -> None:
+    """Refuse an index the running code or model cannot use, naming the command that fixes it."""
+    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(
+            f"the index has format {manifest.get('format')!r} version {manifest.get('format_version')!r}, "
+            f"this code reads {FORMAT!r} version {FORMAT_VERSION}; rebuild with `{REBUILD_HINT}`"
+        )
+    model = manifest.get("model", {})
+    if model_name is not None and model.get("name") != model_name:
+        raise IndexError_(
+            f"the index was built with the model {model.get('name')!r} but the assistant uses {model_name!r}; "
+            f"rebuild with `{REBUILD_HINT}` (add --model to choose the model)"
+        )
+    if dimension is not None and model.get("dimension") != dimension:
+        raise IndexError_(
+            f"the index holds {model.get('dimension')}-dimensional vectors, the model makes {dimension}; "
+            f"rebuild with `{REBUILD_HINT}`"
+        )
+
+
+def load_store(index_dir: Path, model_name: str | None = None, dimension: int | None = None) -> Store:
+    manifest = read_manifest(index_dir)
+    check_manifest(manifest, model_name, dimension)
+    folder = resolve(index_dir)
+    try:
+        with open(folder / CHUNKS, encoding="utf-8") as handle:
+            chunks = tuple(chunk_from_record(json.loads(line)) for line in handle if line.strip())
+        index = faiss.read_index(str(folder / VECTORS))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexError_(f"the index in {folder} is damaged ({exc}); rebuild with `{REBUILD_HINT}`") from exc
+    rows = np.array([i for i, c in enumerate(chunks) for _ in c.units], dtype=np.int64)
+    if index.ntotal != len(rows) or index.d != manifest.get("model", {}).get("dimension"):
+        raise IndexError_(
+            f"the index in {folder} is inconsistent ({index.ntotal} vectors for {len(rows)} units); "
+            f"rebuild with `{REBUILD_HINT}`"
+        )
+    return Store(folder, manifest, chunks, rows, index)
+
+
+def write_build(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], vectors: np.ndarray) -> Path:
+    """Write a complete build into a new folder under index/builds/ and return it (not yet live).
+
+    Files are written under a temporary name and fsynced; the folder is renamed into place last, so a
+    folder in builds/ without a `.tmp` suffix is always whole.
+    """
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    tmp = builds / f"{build_id}.tmp"
+    tmp.mkdir()
+    with open(tmp / CHUNKS, "w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk_to_record(chunk), ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    index = make_faiss_index(vectors)
+    faiss.write_index(index, str(tmp / VECTORS))
+    manifest = {**manifest, "faiss": {"type": type(index).__name__, "file": VECTORS, "ntotal": int(index.ntotal)}}
+    with open(tmp / MANIFEST, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    final = builds / build_id
+    os.rename(tmp, final)
+    return final
+
+
+def activate(index_dir: Path, build: Path) -> None:
+    """Point index/current at `build` with one atomic rename, then drop builds nobody needs."""
+    link = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(os.path.relpath(build, index_dir), link)
+    os.replace(link, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    prune(index_dir)
+
+
+def prune(index_dir: Path) -> None:
+    builds = index_dir / BUILDS
+    if not builds.is_dir():
+        return
+    live = (index_dir / CURRENT).resolve() if (index_dir / CURRENT).exists() else None
+    finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in finished[:-KEEP_BUILDS]:
+        if old.resolve() != live:
+            shutil.rmtree(old, ignore_errors=True)
+    for leftover in builds.glob("*.tmp"):  # a build killed part-way; only ever removed under the lock
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> str | None:
+    """The live build's folder name, cheap enough to call on every request."""
+    try:
+        return os.readlink(index_dir / CURRENT)
+    except OSError:
+        return None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,56 @@
+"""The command line, run in-process through main(argv)."""
+
+import json
+
+import pytest
+from conftest import ROOT
+
+from assistant.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_build_then_ask_json_cites_a_phd_passage(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    index = tmp_path / "index"
+    assert main(["build", "--index", str(index), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["files_scanned"] == 1 and report["chunks_added"] > 30
+
+    assert main(["ask", "--index", str(index), "--json", "Do I need a PhD?"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    excerpts = " ".join(c["excerpt"] for c in record["citations"][:3])
+    assert "PhD (for research roles)" in excerpts or "Advanced degree required" in excerpts
+    assert record["citations"][0]["source"] == "corpus/ai-ml-career-guide-2026.md"
+
+    assert main(["ask", "--index", str(index), "Do I need a PhD?"]) == 0
+    text = capsys.readouterr().out
+    assert "[1]" in text and "lines" in text
+
+    assert main(["build", "--index", str(index), "--if-stale"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_eval_writes_results_and_prints_metrics(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    index = tmp_path / "index"
+    assert main(["build", "--index", str(index)]) == 0
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "a", "question": "Do I need a PhD?", "expect": "answer", "evidence": ["PhD"]}) + "\n"
+        + json.dumps({"id": "b", "question": "How do I bake bread?", "expect": "abstain"}) + "\n"
+    )
+    out = tmp_path / "r.jsonl"
+    capsys.readouterr()
+    assert main(["eval", str(questions), "--index", str(index), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for metric in ("hit@1", "hit@3", "mrr@5", "false_abstain", "oos_abstain"):
+        assert metric in printed
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[1]["abstained"] is True and rows[1]["citations"] == []
+
+
+def test_ask_without_an_index_says_how_to_build_it(tmp_path, capsys):
+    assert main(["ask", "--index", str(tmp_path / "none"), "Do I need a PhD?"]) == 2
+    assert "python -m assistant build" in capsys.readouterr().err
