@@ -75,3 +75,97 @@ def guide_assistant(guide_index: Path, real_embedder):
     from assistant import Assistant
 
     return Assistant.load(guide_index, embedder=real_embedder)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RunningServer:
+    """`python app.py` in a subprocess on a free loopback port; `url` is its base address."""
+
+    def __init__(self, index_dir: Path, tmp: Path, *extra_args: str, env: dict[str, str] | None = None):
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.feedback_log = tmp / "feedback.jsonl"
+        self.log_path = tmp / f"server-{self.port}.log"
+        full_env = {
+            **os.environ,
+            "GUIDE_FEEDBACK_LOG": str(self.feedback_log),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "--port", str(self.port), "--index", str(index_dir), *extra_args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if httpx.get(self.url + "/", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"server not ready after {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except Exception:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def server(guide_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One running app for the session, on the real guide index."""
+    running = RunningServer(guide_index, tmp_path_factory.mktemp("server"))
+    yield running
+    running.stop()
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never `playwright install`: it downloads a browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()

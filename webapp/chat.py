@@ -8,12 +8,14 @@ import gradio as gr
 
 from assistant.live import LiveAssistant
 
+from .settings import Settings
+
 TITLE = "AI and Machine Learning Career Guide 2026: Assistant"
 
 
-def build_blocks(live: LiveAssistant) -> gr.Blocks:
+def build_blocks(live: LiveAssistant, settings: Settings) -> gr.Blocks:
     def respond(message: str, history: list[dict[str, Any]]) -> str:
         answer = live.get().ask(message, history)
         return answer.answer
 
-    return gr.ChatInterface(respond, title=TITLE, examples=["Do I need a PhD?"], api_name="ask")
+    return gr.ChatInterface(respond, title=TITLE, examples=["Do I need a PhD?"], api_name="chat")

@@ -21,7 +21,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app = fastapi.FastAPI(title="Career Guide Assistant", docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.live = live
     app.state.settings = settings
-    blocks = build_blocks(live)
+    blocks = build_blocks(live, settings)
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False)
 
 
