@@ -4,20 +4,23 @@ Vectors are keyed by the hash of the unit text they embed: a unit whose text is 
 index (same model, same format) reuses its stored vector, so editing one section re-embeds only that
 section's units. The new index is written beside the old one and switched by an atomic rename
 (see store.py); a lock file makes a second build wait for the first instead of interleaving.
+
+Left out on purpose: watching the corpus (webapp/watch.py does it) and any printing (the CLI renders the
+BuildReport and the progress callback).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from . import __version__
 from .chunking import ChunkingParams, chunk_document, document_title, text_hash
@@ -27,19 +30,21 @@ from .records import Chunk
 from .store import (
     FORMAT,
     FORMAT_VERSION,
-    LOCK,
     IndexError_,
     activate,
+    build_lock,
     load_store,
-    read_manifest,
     write_build,
 )
 
-Progress = Callable[[int, int], None]  # (units embedded so far, units to embed)
+Progress = Callable[[int, int], None]  # (units embedded so far, units to embed); called with 0 first
+EMBED_BATCH = 64  # small enough that a progress bar moves, large enough to keep the model busy
 
 
 @dataclass
 class BuildReport:
+    """What a build did. Chunk counts compare passages by id (`<source>::<section>::<n>`) and text."""
+
     files_scanned: int = 0
     chunks_added: int = 0
     chunks_changed: int = 0
@@ -49,6 +54,7 @@ class BuildReport:
     units_reused: int = 0
     seconds: float = 0.0
     index: str = ""
+    embedded_chunks: list[str] = field(default_factory=list)  # ids of passages with a unit embedded again
     problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,25 +62,50 @@ class BuildReport:
 
     def summary(self) -> str:
         lines = [
-            f"Indexed {self.files_scanned} file(s) into {self.index}",
+            f"Indexed {self.files_scanned - len(self.problems)} of {self.files_scanned} file(s) into {self.index}",
             f"  chunks: {self.chunks_added} added, {self.chunks_changed} changed, "
             f"{self.chunks_removed} removed, {self.chunks_reused} reused",
             f"  units embedded: {self.units_embedded} (reused {self.units_reused})",
             f"  took {self.seconds:.2f} s",
         ]
+        if self.units_reused:  # an incremental build: say which passages the edit touched
+            shown = self.embedded_chunks[:SUMMARY_IDS]
+            lines += [f"  embedded again: {chunk_id}" for chunk_id in shown]
+            if len(self.embedded_chunks) > len(shown):
+                lines.append(f"  embedded again: ... {len(self.embedded_chunks) - len(shown)} more (--json lists all)")
         lines += [f"  skipped {problem}" for problem in self.problems]
         return "\n".join(lines)
 
 
-def _previous(index_dir: Path, embedder: Embedder) -> tuple[dict[str, str], dict[str, np.ndarray]]:
-    """Chunk text hashes by chunk id, and vectors by unit text hash, from the live index if usable."""
+SUMMARY_IDS = 10
+
+
+def _previous(index_dir: Path, embedder: Embedder) -> tuple[list[Chunk], dict[str, np.ndarray]]:
+    """The live index's chunks, and its vectors by unit text hash, if it was made with this model."""
     try:
         store = load_store(index_dir, embedder.name, embedder.dimension)
     except IndexError_:
-        return {}, {}
+        return [], {}
     vectors = store.vectors()
-    by_unit = {text_hash(u.text): vectors[row] for row, u in enumerate(store.units)}
-    return {c.id: text_hash(c.text) for c in store.chunks}, by_unit
+    return list(store.chunks), {text_hash(u.text): vectors[row] for row, u in enumerate(store.units)}
+
+
+def count_chunks(old: list[Chunk], new: list[Chunk], report: BuildReport) -> None:
+    """Fill the chunk counts: reused (same id, same text), changed (same id, new text), added, removed.
+
+    Multisets rather than dicts, so a heading repeated under the same parent (two passages with one
+    id) is counted once per passage instead of hiding one of them.
+    """
+    before = Counter((c.id, text_hash(c.text)) for c in old)
+    after = Counter((c.id, text_hash(c.text)) for c in new)
+    same = before & after
+    old_ids = Counter(chunk_id for (chunk_id, _), n in (before - same).items() for _ in range(n))
+    new_ids = Counter(chunk_id for (chunk_id, _), n in (after - same).items() for _ in range(n))
+    changed = old_ids & new_ids
+    report.chunks_reused = same.total()
+    report.chunks_changed = changed.total()
+    report.chunks_added = (new_ids - changed).total()
+    report.chunks_removed = (old_ids - changed).total()
 
 
 def build_index(
@@ -86,50 +117,47 @@ def build_index(
     params: ChunkingParams = ChunkingParams(),
     progress: Progress | None = None,
     lock_timeout: float = 600.0,
+    on_wait: Callable[[str], None] | None = None,
     reuse: bool = True,
 ) -> BuildReport:
-    started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        lock = FileLock(str(index_dir / LOCK), timeout=lock_timeout)
-        lock.acquire()
-    except Timeout as exc:
-        raise IndexError_(f"another build has held {index_dir / LOCK} for {lock_timeout:.0f} s; try again later") from exc
-    try:
+    """Index `corpus_dir` into a new build under `index_dir` and make it the live one.
+
+    Raises IndexError_ when no file can be indexed or another build holds the lock too long, and
+    FileNotFoundError when the corpus folder does not exist; the live index is untouched then.
+    """
+    with build_lock(index_dir, lock_timeout, on_wait):
+        started = time.perf_counter()
         documents, problems = load_corpus(corpus_dir, project_root)
-        hashes_on_disk = _safe_hashes(corpus_dir, project_root)
         if not documents:
             reasons = "; ".join(map(str, problems)) or "no .md or .txt files"
             raise IndexError_(f"nothing to index in {corpus_dir} ({reasons})")
+        hashes_on_disk = _safe_hashes(corpus_dir, project_root)
         chunks: list[Chunk] = [c for doc in documents for c in chunk_document(doc, params)]
-        old_chunks, old_vectors = _previous(index_dir, embedder) if reuse else ({}, {})
+        old_chunks, old_vectors = _previous(index_dir, embedder) if reuse else ([], {})
 
         report = BuildReport(files_scanned=len(documents) + len(problems), problems=[str(p) for p in problems])
-        for chunk in chunks:
-            old = old_chunks.get(chunk.id)
-            if old is None:
-                report.chunks_added += 1
-            elif old != text_hash(chunk.text):
-                report.chunks_changed += 1
-            else:
-                report.chunks_reused += 1
-        report.chunks_removed = len(set(old_chunks) - {c.id for c in chunks})
+        count_chunks(old_chunks, chunks, report)
 
         units = [u for c in chunks for u in c.units]
         hashes = [text_hash(u.text) for u in units]
-        missing = sorted({h: u.text for h, u in zip(hashes, units) if h not in old_vectors}.items())
+        missing = sorted({h: u.text for h, u in zip(hashes, units, strict=True) if h not in old_vectors}.items())
         fresh = _embed_in_batches([text for _, text in missing], embedder, progress)
         known = {**old_vectors, **{h: fresh[i] for i, (h, _) in enumerate(missing)}}
-        vectors = np.stack([known[h] for h in hashes]).astype(np.float32) if units else np.zeros((0, embedder.dimension), np.float32)
+        vectors = (
+            np.stack([known[h] for h in hashes]).astype(np.float32)
+            if units
+            else np.zeros((0, embedder.dimension), np.float32)
+        )
         embedded = {h for h, _ in missing}
         report.units_embedded = len(missing)
         report.units_reused = sum(1 for h in hashes if h not in embedded)
+        report.embedded_chunks = [c.id for c in chunks if any(text_hash(u.text) in embedded for u in c.units)]
 
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "package_version": __version__,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "model": {"name": embedder.name, "dimension": embedder.dimension, "normalized": True},
             "metric": "inner_product",
             "metric_note": "inner product of unit-length vectors, i.e. cosine similarity",
@@ -138,7 +166,10 @@ def build_index(
                 "root": corpus_dir.as_posix(),
                 "files": {
                     **{d.source: {"sha256": d.sha256, "indexed": True, "title": document_title(d)} for d in documents},
-                    **{p.source: {"sha256": hashes_on_disk.get(p.source), "indexed": False, "problem": p.reason} for p in problems},
+                    **{
+                        p.source: {"sha256": hashes_on_disk.get(p.source), "indexed": False, "problem": p.reason}
+                        for p in problems
+                    },
                 },
             },
             "counts": {"files": len(documents), "chunks": len(chunks), "units": len(units)},
@@ -148,11 +179,13 @@ def build_index(
         report.index = str(build)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
-    finally:
-        lock.release()
 
 
-def _embed_in_batches(texts: list[str], embedder: Embedder, progress: Progress | None, batch: int = 256) -> np.ndarray:
+def _embed_in_batches(
+    texts: list[str], embedder: Embedder, progress: Progress | None, batch: int = EMBED_BATCH
+) -> np.ndarray:
+    if progress is not None:
+        progress(0, len(texts))
     parts = []
     for start in range(0, len(texts), batch):
         parts.append(embedder.embed(texts[start : start + batch]))
@@ -161,20 +194,35 @@ def _embed_in_batches(texts: list[str], embedder: Embedder, progress: Progress |
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
 
 
-def stale_reason(corpus_dir: Path, index_dir: Path, project_root: Path | None = None) -> str | None:
-    """Why the index does not match the corpus (missing, other format, files changed), or None."""
+def stale_reason(
+    corpus_dir: Path,
+    index_dir: Path,
+    project_root: Path | None = None,
+    model_name: str | None = None,
+    params: ChunkingParams = ChunkingParams(),
+) -> str | None:
+    """Why the index does not fit the corpus, or None when it does.
+
+    Missing, damaged, another format version or model (when `model_name` is given), other chunking
+    parameters, or corpus files changed, new or deleted since the build (the manifest's sha256s).
+    """
     try:
-        manifest = read_manifest(index_dir)
+        manifest = load_store(index_dir, model_name).manifest
     except IndexError_ as exc:
         return str(exc)
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        return "the index was written in another format version"
+    chunking = manifest.get("chunking", {})
+    if (chunking.get("max_chars"), chunking.get("version")) != (params.max_chars, params.version):
+        return "the index was chunked with other parameters"
     recorded = {s: f.get("sha256") for s, f in manifest.get("corpus", {}).get("files", {}).items()}
     present = _safe_hashes(corpus_dir, project_root)
     changed = sorted(s for s in present.keys() & recorded.keys() if present[s] != recorded[s])
     added = sorted(present.keys() - recorded.keys())
     removed = sorted(recorded.keys() - present.keys())
-    parts = [f"{label}: {', '.join(names)}" for label, names in (("changed", changed), ("new", added), ("deleted", removed)) if names]
+    parts = [
+        f"{label}: {', '.join(names)}"
+        for label, names in (("changed", changed), ("new", added), ("deleted", removed))
+        if names
+    ]
     return "corpus " + "; ".join(parts) if parts else None
 
 

@@ -12,38 +12,51 @@ from pathlib import Path
 
 from . import __version__
 from .assistant import Assistant, QuestionError
+from .build import Progress
 from .store import IndexError_
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import stale_reason
-    from .embedding import SentenceTransformerEmbedder
+    from .build import build_index, stale_reason
+    from .embedding import SentenceTransformerEmbedder, resolve_model
 
+    corpus, index = Path(args.corpus), Path(args.index)
     if args.if_stale:
-        reason = stale_reason(Path(args.corpus), Path(args.index))
+        reason = stale_reason(corpus, index, model_name=resolve_model(args.model)[0])
+        notes = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the report
         if reason is None:
-            print(f"index is up to date with {args.corpus}/")
+            print(f"index is up to date with {args.corpus}/", file=notes)
             return 0
-        print(f"rebuilding the index: {reason}")
+        print(f"rebuilding the index: {reason}", file=notes)
 
-    progress = None
-    if sys.stderr.isatty() and not args.json:
-        from tqdm import tqdm
-
-        bar: list[tqdm] = []
-
-        def progress(done: int, total: int) -> None:
-            if not bar:
-                bar.append(tqdm(total=total, unit="unit", desc="embedding", file=sys.stderr))
-            bar[0].update(done - bar[0].n)
-            if done >= total:
-                bar[0].close()
-
-    report = Assistant.build(args.corpus, args.index, SentenceTransformerEmbedder(args.model), progress=progress)
+    report = build_index(
+        corpus,
+        index,
+        SentenceTransformerEmbedder(args.model),
+        progress=_progress_bar() if sys.stderr.isatty() else None,
+        on_wait=lambda message: print(message, file=sys.stderr),
+    )
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.summary())
-    for problem in report.problems:
-        print(f"warning: skipped {problem}", file=sys.stderr)
+    if args.json:  # the readable summary lists them already
+        for problem in report.problems:
+            print(f"warning: skipped {problem}", file=sys.stderr)
     return 0
+
+
+def _progress_bar() -> Progress:
+    """A tqdm bar on stderr that shows only once embedding has taken more than a moment."""
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="unit", desc="embedding", file=sys.stderr, delay=0.5, leave=False))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    return progress
 
 
 def _ask(args: argparse.Namespace) -> int:

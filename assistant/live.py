@@ -8,39 +8,69 @@ and a build that fails to load leaves the previous one serving (the error is kep
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from pathlib import Path
+
+import numpy as np
 
 from .assistant import Assistant
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .store import IndexError_, current_build, load_store, read_manifest
 
 log = logging.getLogger(__name__)
+RELOAD_ATTEMPTS = 3
+
+
+class SerializedEmbedder:
+    """An embedder that runs one `embed` at a time.
+
+    A server embeds questions on request threads while webapp/watch.py rebuilds with the same model on
+    another; a Hugging Face fast tokenizer used from two threads at once can fail with "Already
+    borrowed" (huggingface/tokenizers#537), which would fail a request during a rebuild.
+    """
+
+    def __init__(self, inner: Embedder):
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.embed(texts)
 
 
 class LiveAssistant:
-    def __init__(self, index_dir: str | Path = "index", embedder: Embedder | None = None, model: str | None = None, check_every: float = 1.0):
+    def __init__(
+        self,
+        index_dir: str | Path = "index",
+        embedder: Embedder | None = None,
+        model: str | None = None,
+        check_every: float = 1.0,
+    ):
         self.index_dir = Path(index_dir)
         self.check_every = check_every
-        self._embedder = embedder
+        self._embedder = SerializedEmbedder(embedder) if embedder is not None else None
         self._model = model
         self._lock = threading.Lock()
+        self._model_lock = threading.Lock()
         self._assistant: Assistant | None = None
         self._build: str | None = None
         self._checked = 0.0
         self.last_error: str | None = None
 
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            recorded = None
-            try:
-                recorded = read_manifest(self.index_dir).get("model", {}).get("name")
-            except IndexError_:
-                pass
-            self._embedder = SentenceTransformerEmbedder(self._model or recorded)
-        return self._embedder
+        """The model, loaded once and shared by every reload and by rebuilds (webapp/watch.py)."""
+        with self._model_lock:  # the watcher thread and the first request may both ask first
+            if self._embedder is None:
+                recorded = None
+                with contextlib.suppress(IndexError_):
+                    recorded = read_manifest(self.index_dir).get("model", {}).get("name")
+                self._embedder = SerializedEmbedder(SentenceTransformerEmbedder(self._model or recorded))
+            return self._embedder
 
     def get(self) -> Assistant:
         """The assistant for the live index; raises IndexError_ (with the command to run) if there is none."""
@@ -53,23 +83,34 @@ class LiveAssistant:
             if self._assistant is None or build != self._build:
                 self._reload(build)
             if self._assistant is None:
-                raise IndexError_(self.last_error or f"no index in {self.index_dir}: build it with `python -m assistant build`")
+                raise IndexError_(
+                    self.last_error or f"no index in {self.index_dir}: build it with `python -m assistant build`"
+                )
             return self._assistant
 
     def _reload(self, build: str | None) -> None:
-        try:
-            embedder = self.embedder()
-            store = load_store(self.index_dir, embedder.name, embedder.dimension)
+        for _ in range(RELOAD_ATTEMPTS):
+            try:
+                embedder = self.embedder()
+                store = load_store(self.index_dir, embedder.name, embedder.dimension)
+            except (IndexError_, RuntimeError, OSError) as exc:
+                self.last_error = str(exc)
+                # A second build may have switched `current` and pruned the folder being read; that is
+                # not a broken index, so follow the link again instead of reporting it.
+                now_live = current_build(self.index_dir)
+                if now_live is not None and now_live != build:
+                    build = now_live
+                    continue
+                break
             self._assistant = Assistant(store, embedder)
             self._build = build
             self.last_error = None
             log.info("serving index %s (%d passages)", store.directory, len(store.chunks))
-        except (IndexError_, RuntimeError, OSError) as exc:
-            self.last_error = str(exc)
-            if self._assistant is not None:
-                log.error("kept the previous index; the new one failed to load: %s", exc)
-            else:
-                log.error("no usable index: %s", exc)
+            return
+        if self._assistant is not None:
+            log.error("kept the previous index; the new one failed to load: %s", self.last_error)
+        else:
+            log.error("no usable index: %s", self.last_error)
 
     @property
     def ready(self) -> bool:

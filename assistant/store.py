@@ -7,7 +7,7 @@ Layout (documented for users in index/README.md):
       builds/<build id>/manifest.json   format version, model, dimension, metric, chunking, corpus hashes
       builds/<build id>/chunks.jsonl    one chunk a line, with its retrieval units in row order
       builds/<build id>/vectors.faiss   faiss.write_index output; row i is the i-th unit of chunks.jsonl
-      .build.lock                       held while a build writes
+      .build.lock                       held while a build writes, activates and prunes (build_lock)
 
 Vectors are unit length and the metric is inner product, which on unit vectors is cosine similarity.
 Small stores use exact search (IndexFlatIP); from `HNSW_FROM` vectors up, an HNSW graph (approximate,
@@ -20,12 +20,15 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
+from filelock import FileLock, Timeout
 
 from .records import Chunk, Unit
 
@@ -41,7 +44,6 @@ HNSW_FROM = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 REBUILD_HINT = "python -m assistant build"
-KEEP_BUILDS = 2  # the live build and the one before it, which a running server may still be reading
 
 
 class IndexError_(RuntimeError):
@@ -72,6 +74,7 @@ class Store:
 def make_faiss_index(vectors: np.ndarray) -> Any:
     """Exact inner-product search for small stores, HNSW from HNSW_FROM vectors up."""
     dimension = vectors.shape[1]
+    index: Any
     if len(vectors) >= HNSW_FROM:
         index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
@@ -122,7 +125,9 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"the index manifest in {folder} is unreadable ({exc}); rebuild with `{REBUILD_HINT}`") from exc
+        raise IndexError_(
+            f"the index manifest in {folder} is unreadable ({exc}); rebuild with `{REBUILD_HINT}`"
+        ) from exc
     if not isinstance(manifest, dict):
         raise IndexError_(f"the index manifest in {folder} is not an object; rebuild with `{REBUILD_HINT}`")
     return manifest
@@ -149,9 +154,11 @@ def check_manifest(manifest: dict[str, Any], model_name: str | None, dimension: 
 
 
 def load_store(index_dir: Path, model_name: str | None = None, dimension: int | None = None) -> Store:
-    manifest = read_manifest(index_dir)
-    check_manifest(manifest, model_name, dimension)
+    # Resolve `current` once: a build switching it mid-load must not pair one build's manifest with
+    # another's vectors.
     folder = resolve(index_dir)
+    manifest = read_manifest(folder)
+    check_manifest(manifest, model_name, dimension)
     try:
         with open(folder / CHUNKS, encoding="utf-8") as handle:
             chunks = tuple(chunk_from_record(json.loads(line)) for line in handle if line.strip())
@@ -185,6 +192,7 @@ def write_build(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], 
         os.fsync(handle.fileno())
     index = make_faiss_index(vectors)
     faiss.write_index(index, str(tmp / VECTORS))
+    _fsync(tmp / VECTORS)
     manifest = {**manifest, "faiss": {"type": type(index).__name__, "file": VECTORS, "ntotal": int(index.ntotal)}}
     with open(tmp / MANIFEST, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=2, ensure_ascii=False)
@@ -193,31 +201,73 @@ def write_build(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], 
         os.fsync(handle.fileno())
     final = builds / build_id
     os.rename(tmp, final)
+    _fsync(builds)
     return final
 
 
 def activate(index_dir: Path, build: Path) -> None:
-    """Point index/current at `build` with one atomic rename, then drop builds nobody needs."""
+    """Point index/current at `build` with one atomic rename, then drop builds nobody needs.
+
+    Call it only while holding the build lock (build.py does): prune() deletes every build folder but
+    the live one and the one live before it, which is safe only when no other build is being written.
+    """
+    current = index_dir / CURRENT
+    previous = current.resolve() if current.exists() else None
     link = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(os.path.relpath(build, index_dir), link)
-    os.replace(link, index_dir / CURRENT)
-    _fsync_dir(index_dir)
-    prune(index_dir)
+    os.replace(link, current)
+    _fsync(index_dir)
+    prune(index_dir, keep=(previous,) if previous is not None else ())
 
 
-def prune(index_dir: Path) -> None:
+def prune(index_dir: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Remove build folders other than the live one and `keep`, and what killed builds left behind.
+
+    Only call it while holding the build lock: a `.tmp` folder is then a killed build's, never one a
+    concurrent build is writing, and no other build can be between its rename and its activation.
+    The previous build is worth keeping (activate passes it) because a server that resolved `current`
+    just before the switch may still be reading it; older ones are not, as a server loads a build
+    whole into memory.
+    """
     builds = index_dir / BUILDS
     if not builds.is_dir():
         return
     live = (index_dir / CURRENT).resolve() if (index_dir / CURRENT).exists() else None
-    finished = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
-    for old in finished[:-KEEP_BUILDS]:
-        if old.resolve() != live:
-            shutil.rmtree(old, ignore_errors=True)
-    for leftover in builds.glob("*.tmp"):  # a build killed part-way; only ever removed under the lock
-        shutil.rmtree(leftover, ignore_errors=True)
+    kept = {p.resolve() for p in keep} | ({live} if live is not None else set())
+    for folder in builds.iterdir():
+        if folder.name.endswith(".tmp") or (folder.is_dir() and folder.resolve() not in kept):
+            shutil.rmtree(folder, ignore_errors=True)
+    for link in index_dir.glob(f"{CURRENT}.*.tmp"):  # a killed build's half-made `current` link
+        link.unlink(missing_ok=True)
+
+
+@contextmanager
+def build_lock(index_dir: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold index/.build.lock: one build at a time writes, activates and prunes.
+
+    The lock is an OS file lock (flock), so the kernel releases it when its holder dies, even by kill -9:
+    a killed build never blocks the next one. A second build waits up to `timeout` seconds, telling
+    `on_wait` why, then gives up with a message naming the lock file.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(f"another build is writing {index_dir}; waiting for it to finish (up to {timeout:.0f} s)")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise IndexError_(
+                f"another build has held {index_dir / LOCK} for {timeout:.0f} s; try again when it has finished"
+            ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def current_build(index_dir: Path) -> str | None:
@@ -228,7 +278,8 @@ def current_build(index_dir: Path) -> str | None:
         return None
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename is durable once its folder is synced)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
