@@ -10,7 +10,7 @@ import uvicorn
 
 from assistant.live import LiveAssistant
 
-from .chat import build_blocks
+from .chat import PAGE_OPTIONS, build_blocks
 from .settings import Settings
 
 log = logging.getLogger("webapp")
@@ -22,7 +22,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.state.live = live
     app.state.settings = settings
     blocks = build_blocks(live, settings)
-    return gr.mount_gradio_app(app, blocks, path="/", show_error=False)
+    return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
 def serve(settings: Settings) -> None:

@@ -1,0 +1,161 @@
+"""Turns the assistant's answer records into what the chat window shows: Markdown with HTML citation cards.
+
+Pure functions of the records in `assistant.records`; nothing here imports Gradio. Every piece of text
+that comes from a person or from the corpus is escaped before it is put into Markdown or HTML, so a
+question like `<img src=x onerror=...>` or markup inside the guide is shown as text and never runs.
+The browser's sanitiser (Gradio's `sanitize_html`) is a second line of defence, not the first.
+
+An answer is the assistant's lead (its Markdown, with the numbered markers set as superscripts), then
+one card per citation: number, section path, the verbatim excerpt with its corpus line numbers and the
+lines that matched the question marked, and the source file with its line span. The HTML is written on
+one line per card with no blank lines, so the Markdown renderer passes it through as one HTML block.
+Not done here: deciding what to quote or suggest; that is the assistant's job.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from assistant.records import SECTION_SEPARATOR, Answer, Citation
+
+# Characters that mean something to Markdown; a backslash before each makes the renderer show it as is.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+OPEN_CARDS = 1  # the first source is shown open; the others are one click away (the lead quotes them)
+
+
+def plain_text(text: str) -> str:
+    """Markdown that displays `text` exactly as typed: no HTML, no emphasis, no links."""
+    return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text), quote=True)
+
+
+def question_markdown(question: str) -> str:
+    return plain_text(question)
+
+
+def lead_markdown(answer: Answer, drop_suggestion_lines: bool = False) -> str:
+    """The assistant's Markdown with HTML escaped and each [n] marker set as a superscript.
+
+    With `drop_suggestion_lines`, the bullet lines that repeat a suggestion are left out, because the
+    chat shows the suggestions as buttons under the message instead.
+    """
+    lines = answer.answer.split("\n")
+    if drop_suggestion_lines and answer.suggestions:
+        repeated = {f"- {s}" for s in answer.suggestions}
+        lines = [line for line in lines if line.strip() not in repeated]
+    text = html.escape("\n".join(lines).rstrip(), quote=False)
+    if not answer.citations:
+        return text
+    cited = {c.n: c for c in answer.citations}
+
+    def marker(match: re.Match[str]) -> str:
+        citation = cited.get(int(match.group(1)))
+        if citation is None:
+            return match.group(0)
+        title = html.escape(citation.section, quote=True)
+        return f'<sup class="guide-marker" title="{title}">[{citation.n}]</sup>'
+
+    return _MARKER.sub(marker, text)
+
+
+def section_html(section: str) -> str:
+    """The section path as a breadcrumb, its last part (the one that holds the excerpt) in bold."""
+    parts = [html.escape(p) for p in section.split(SECTION_SEPARATOR) if p] or ["(start of file)"]
+    parts[-1] = f"<b>{parts[-1]}</b>"
+    return ' <span class="guide-sep">›</span> '.join(parts)
+
+
+def line_span(citation: Citation) -> str:
+    if citation.start_line == citation.end_line:
+        return f"line {citation.start_line}"
+    return f"lines {citation.start_line}–{citation.end_line}"
+
+
+def excerpt_html(citation: Citation) -> str:
+    """The excerpt line by line, each with its corpus line number; the lines that matched in <mark>."""
+    rows = []
+    for i, line in enumerate(citation.excerpt.split("\n")):
+        number = citation.start_line + i
+        text = html.escape(line) if line.strip() else "&nbsp;"
+        if number in citation.highlight:
+            rows.append(
+                f'<div class="guide-line guide-hit"><span class="guide-ln">{number}</span><mark>{text}</mark></div>'
+            )
+        else:
+            rows.append(f'<div class="guide-line"><span class="guide-ln">{number}</span><span>{text}</span></div>')
+    return f'<div class="guide-excerpt">{"".join(rows)}</div>'
+
+
+def citation_card(citation: Citation, open_: bool = False) -> str:
+    source = html.escape(citation.source)
+    file_name = html.escape(citation.source.rsplit("/", 1)[-1])
+    span = line_span(citation)
+    return (
+        f'<details class="guide-source" data-n="{citation.n}"{" open" if open_ else ""}>'
+        f'<summary><span class="guide-n">{citation.n}</span>'
+        f'<span class="guide-section">{section_html(citation.section)}</span>'
+        f'<span class="guide-where">{file_name}, {span}</span></summary>'
+        f"{excerpt_html(citation)}"
+        f'<div class="guide-file">Quoted verbatim from <code>{source}</code>, {span}</div>'
+        "</details>"
+    )
+
+
+def sources_html(citations: tuple[Citation, ...]) -> str:
+    if not citations:
+        return ""
+    cards = "".join(citation_card(c, open_=i < OPEN_CARDS) for i, c in enumerate(citations))
+    count = f"{len(citations)} source{'s' if len(citations) != 1 else ''} from the guide"
+    return f'<div class="guide-sources"><div class="guide-sources-title">{count}</div>{cards}</div>'
+
+
+def answer_markdown(answer: Answer, suggestions_as_buttons: bool = True) -> str:
+    """The whole assistant message: the lead, then the source cards (none when the guide is silent)."""
+    lead = lead_markdown(answer, drop_suggestion_lines=suggestions_as_buttons)
+    sources = sources_html(answer.citations)
+    return f"{lead}\n\n{sources}" if sources else lead
+
+
+def suggestion_options(answer: Answer) -> list[dict[str, str]]:
+    """The answer's suggested questions as Chatbot options (buttons under the message)."""
+    return [{"value": s, "label": s} for s in answer.suggestions]
+
+
+def notice_html(text: str, kind: str = "info") -> str:
+    """A short message under the question box: a prompt ("info") or a refused question ("error")."""
+    if not text:
+        return ""
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="guide-notice guide-notice-{kind}" role="{role}">{html.escape(text)}</div>'
+
+
+CSS = """
+#intro h1 { font-weight: 700; }  /* the bundled Source Sans Pro SemiBold lacks some capitals */
+.guide-marker { color: var(--color-accent); font-weight: 600; font-size: 0.75em; margin-left: 1px; }
+.guide-sources { margin-top: 0.75em; display: flex; flex-direction: column; gap: 0.5em; }
+.guide-sources-title { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em;
+  color: var(--body-text-color-subdued); }
+details.guide-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  background: var(--background-fill-secondary); padding: 0; overflow: hidden; }
+details.guide-source > summary { cursor: pointer; padding: 0.45em 0.7em; display: flex; gap: 0.6em;
+  align-items: baseline; flex-wrap: wrap; list-style: none; }
+details.guide-source > summary::-webkit-details-marker { display: none; }
+details.guide-source > summary::before { content: "▸"; color: var(--body-text-color-subdued); }
+details.guide-source[open] > summary::before { content: "▾"; }
+.guide-n { display: inline-block; min-width: 1.5em; text-align: center; border-radius: 999px;
+  background: var(--color-accent); color: white; font-size: 0.8em; font-weight: 700; padding: 0 0.4em; }
+.guide-section { flex: 1 1 auto; }
+.guide-sep { color: var(--body-text-color-subdued); }
+.guide-where { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.guide-excerpt { border-top: 1px solid var(--border-color-primary); padding: 0.4em 0.7em;
+  font-size: 0.92em; line-height: 1.45; }
+.guide-line { display: flex; gap: 0.8em; white-space: pre-wrap; }
+.guide-ln { flex: 0 0 2.5em; text-align: right; color: var(--body-text-color-subdued);
+  font-family: var(--font-mono); font-size: 0.85em; user-select: none; }
+.guide-hit mark { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 2px; font-weight: 600; }
+.guide-file { padding: 0.3em 0.7em 0.5em; font-size: 0.8em; color: var(--body-text-color-subdued); }
+.guide-notice { padding: 0.4em 0.8em; border-radius: 6px; }
+.guide-notice-info { background: var(--background-fill-secondary); }
+.guide-notice-error { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; }
+"""
