@@ -23,5 +23,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(o.strip() for o in _env("GUIDE_ALLOWED_ORIGINS", "").split(",") if o.strip())
     )
-    rate_limit_per_minute: int = field(default_factory=lambda: int(_env("GUIDE_RATE_LIMIT", "60")))
+    # Questions per client address in any `rate_window_s` seconds (JSON API and chat together); 0 turns it off.
+    rate_limit: int = field(default_factory=lambda: int(_env("GUIDE_RATE_LIMIT", "60")))
+    rate_window_s: float = field(default_factory=lambda: float(_env("GUIDE_RATE_WINDOW", "60")))
     watch: bool = field(default_factory=lambda: _env("GUIDE_WATCH", "0") not in ("0", "", "false", "False"))

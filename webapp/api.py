@@ -1,0 +1,133 @@
+"""The JSON API: `POST /api/ask` returns the answer record, and every error is `{"error", "message"}`.
+
+The route validates the request, hands the question to the live assistant and returns `Answer.to_dict()`
+unchanged. Statuses: 422 invalid input, 413 a question or body too large, 503 no usable index; the
+origin check and the rate limit (403, 429) live in `security.Guard` and use the same error body.
+Text in the record is returned raw (not HTML-escaped): integrators must escape it, see docs/api.md.
+Left out on purpose: streaming, authentication, and any other endpoint than asking.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import fastapi
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.assistant import MAX_QUESTION_CHARS, QuestionError, validate_question
+from assistant.store import IndexError_
+
+# A question is at most 2,000 characters; the rest is room for a long conversation history.
+# `security.Guard` refuses larger bodies from their Content-Length, before they are read.
+MAX_BODY_BYTES = 256 * 1024
+QUESTION_ERROR_STATUS = {"empty": 422, "invalid": 422, "too_long": 413}
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        description=f"The question, at most {MAX_QUESTION_CHARS:,} characters.", examples=["Do I need a PhD?"]
+    )
+    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first; follow-ups use them.")
+
+
+class Citation(BaseModel):
+    n: int = Field(description="The number used as [n] in the answer text.")
+    source: str = Field(description="Corpus file, relative to the project.")
+    section: str = Field(description='Section path, parts joined by " > ".')
+    excerpt: str = Field(description="Verbatim lines start_line..end_line of the source.")
+    start_line: int
+    end_line: int
+    score: float
+    highlight: list[int] = Field(description="Lines inside the excerpt that answer the question.")
+
+
+class AnswerRecord(BaseModel):
+    question: str
+    abstained: bool = Field(description="True when the guide does not cover the question.")
+    answer: str = Field(description="Markdown with [n] citation markers; raw text, escape it before display.")
+    citations: list[Citation]
+    suggestions: list[str] = Field(description="Questions the guide can answer, offered when abstaining.")
+    kind: Literal["answer", "abstain", "greeting", "empty"]
+    latency_ms: float
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(
+        description="A stable kind: invalid, empty, too_long, too_large, rate_limited, origin_not_allowed, index_not_ready."
+    )
+    message: str = Field(description="A sentence for a person.")
+
+
+def error_response(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message}, status_code=status)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in [
+        (403, "The request's Origin is not on the allow-list."),
+        (413, "The question or the request body is too large."),
+        (422, "The request is not valid JSON of the documented shape, or the question is empty."),
+        (429, "Rate-limited; the Retry-After header says how many seconds to wait."),
+        (503, "No usable index yet; the message says which command builds it."),
+    ]
+}
+
+router = fastapi.APIRouter(prefix="/api", tags=["ask"])
+
+
+@router.post("/ask", response_model=AnswerRecord, responses=ERRORS)
+def ask(body: AskRequest, request: fastapi.Request) -> JSONResponse:
+    """Answer a question about the guide with numbered, verbatim citations."""
+    # A plain `def`: FastAPI runs it in a worker thread, so a slow retrieval does not block the server.
+    try:
+        question = validate_question(body.question)
+    except QuestionError as exc:
+        return error_response(QUESTION_ERROR_STATUS[exc.kind], exc.kind, str(exc))
+    try:
+        assistant = request.app.state.live.get()
+    except IndexError_ as exc:
+        return error_response(503, "index_not_ready", f"The assistant is not ready: {exc}")
+    answer = assistant.ask(question, [turn.model_dump() for turn in body.history])
+    return JSONResponse(answer.to_dict())
+
+
+@router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def not_found(request: fastapi.Request) -> JSONResponse:
+    # Without it, an unknown /api/ path falls through to the Gradio mount and its {"detail"} body.
+    message = f"There is no {request.method} {request.url.path}; the API is POST /api/ask, documented at /api/docs."
+    return error_response(404, "not_found", message)
+
+
+def install(app: fastapi.FastAPI) -> None:
+    """Add the API routes and make every error of the app's own routes use the error body."""
+    app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: fastapi.Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid", _describe(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: fastapi.Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, "http_error", str(exc.detail))
+
+
+def _describe(errors: Any) -> str:
+    """Pydantic's error list as one sentence: 'question: Field required; ...'."""
+    example = 'Send JSON like {"question": "Do I need a PhD?", "history": []}.'
+    errors = list(errors)
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return f"The request body is not valid JSON. {example}"
+    parts = []
+    for error in errors[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return f"The request is not valid: {'; '.join(parts)}. {example}"
