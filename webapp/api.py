@@ -95,7 +95,7 @@ def ask(body: AskRequest, request: fastapi.Request) -> JSONResponse:
     try:
         assistant = request.app.state.live.get()
     except IndexError_ as exc:
-        return error_response(503, "index_not_ready", f"The assistant is not ready: {exc}")
+        return error_response(503, "index_not_ready", f"The assistant is not ready: {str(exc).rstrip('.')}.")
     answer = assistant.ask(question, [turn.model_dump() for turn in body.history])
     return JSONResponse(answer.to_dict())
 

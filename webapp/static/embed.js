@@ -14,7 +14,7 @@
  *   data-width, data-height   panel size, CSS lengths or pixels (380 / 560)
  *
  * Safety: the server's text is raw, so every piece of it goes through textContent or createTextNode;
- * nothing here assigns innerHTML. The widget lives in a shadow root so the host page's CSS cannot break
+ * no string is ever parsed as HTML. The widget lives in a shadow root so the host page's CSS cannot break
  * it and its CSS cannot leak out. Left out on purpose: streaming, persistence across page loads.
  */
 (function () {

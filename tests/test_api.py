@@ -1,0 +1,158 @@
+"""The JSON API over real HTTP: answers with citations, each error status with its JSON body, CORS, CSP."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from conftest import ROOT, RunningServer
+
+pytestmark = pytest.mark.slow
+
+
+def ask(server, body, **kwargs) -> httpx.Response:
+    return httpx.post(server.url + "/api/ask", json=body, timeout=60, **kwargs)
+
+
+def assert_error(response: httpx.Response, status: int, kind: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "message"}
+    assert body["error"] == kind
+    assert body["message"].endswith((".", "?")) and len(body["message"]) > 20  # a sentence, not a code
+    return body["message"]
+
+
+def test_a_question_gets_the_answer_record_with_verbatim_citations(server):
+    response = ask(server, {"question": "Do I need a PhD?", "history": []})
+    assert response.status_code == 200
+    record = response.json()
+    assert record["question"] == "Do I need a PhD?"
+    assert record["abstained"] is False and record["kind"] == "answer"
+    assert "PhD" in record["answer"] and "[1]" in record["answer"]
+    assert record["citations"], "an answer without its sources"
+    for citation in record["citations"]:
+        lines = (ROOT / citation["source"]).read_text().splitlines()
+        assert citation["excerpt"] == "\n".join(lines[citation["start_line"] - 1 : citation["end_line"]])
+        assert citation["section"]
+
+
+def test_history_turns_a_follow_up_into_a_question_about_the_same_role(server):
+    history = [
+        {"role": "user", "content": "What does a senior ML engineer do?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    record = ask(server, {"question": "and what about them?", "history": history}).json()
+    assert not record["abstained"]
+    assert any("Senior ML Engineer" in c["section"] for c in record["citations"])
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ({"question": ""}, "empty"),
+        ({"question": "   "}, "empty"),
+        ({}, "invalid"),
+        ({"question": 42}, "invalid"),
+        ({"question": "hi", "history": [{"role": "system", "content": "x"}]}, "invalid"),
+    ],
+    ids=["empty", "blank", "missing", "not-text", "bad-history"],
+)
+def test_invalid_input_is_422_with_a_message(server, body, kind):
+    message = assert_error(ask(server, body), 422, kind)
+    assert "question" in message.lower() or "history" in message.lower()
+
+
+def test_a_body_that_is_not_json_is_422(server):
+    response = httpx.post(
+        server.url + "/api/ask", content=b"Do I need a PhD?", headers={"Content-Type": "application/json"}
+    )
+    assert "not valid JSON" in assert_error(response, 422, "invalid")
+
+
+def test_a_question_over_2000_characters_is_413(server):
+    message = assert_error(ask(server, {"question": "Do I need a PhD? " * 150}), 413, "too_long")
+    assert "2,000" in message
+
+
+def test_a_huge_body_is_413_before_it_is_read(server):
+    history = [{"role": "user", "content": "x" * 1000}] * 300
+    assert_error(ask(server, {"question": "Do I need a PhD?", "history": history}), 413, "too_large")
+
+
+def test_an_unknown_api_path_is_a_json_404(server):
+    assert "POST /api/ask" in assert_error(httpx.get(server.url + "/api/ask"), 404, "not_found")
+
+
+def test_cors_answers_only_allowed_origins(server):
+    allowed = ask(server, {"question": "Do I need a PhD?"}, headers={"Origin": "http://localhost:8000"})
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:8000"
+
+    preflight = httpx.options(
+        server.url + "/api/ask",
+        headers={
+            "Origin": "https://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+    # A "simple" cross-site POST skips the preflight; the server refuses it itself.
+    foreign = ask(server, {"question": "Do I need a PhD?"}, headers={"Origin": "https://evil.example"})
+    assert "--allowed-origins" in assert_error(foreign, 403, "origin_not_allowed")
+
+
+def test_the_chat_page_may_be_framed_only_by_allowed_origins(server):
+    csp = httpx.get(server.url + "/").headers["content-security-policy"]
+    assert csp == "frame-ancestors 'self' http://localhost:* http://127.0.0.1:*"
+
+
+def test_openapi_documents_the_answer_and_error_shapes(server):
+    spec = httpx.get(server.url + "/api/openapi.json").json()
+    operation = spec["paths"]["/api/ask"]["post"]
+    assert {"200", "403", "413", "422", "429", "503"} <= set(operation["responses"])
+    schemas = spec["components"]["schemas"]
+    assert {"question", "abstained", "answer", "citations", "suggestions", "kind", "latency_ms"} <= set(
+        schemas["AnswerRecord"]["properties"]
+    )
+    assert set(schemas["ErrorBody"]["properties"]) == {"error", "message"}
+
+
+def test_the_widget_script_is_served(server):
+    response = httpx.get(server.url + "/embed.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert "/api/ask" in response.text and "innerHTML" not in response.text
+
+
+@pytest.fixture(scope="module")
+def unready_server(tmp_path_factory):
+    """No index at all, and a limit of 5 questions in any 2 seconds so the burst test stays fast."""
+    empty = tmp_path_factory.mktemp("no-index")
+    running = RunningServer(
+        empty, tmp_path_factory.mktemp("unready"), env={"GUIDE_RATE_LIMIT": "5", "GUIDE_RATE_WINDOW": "2"}
+    )
+    yield running
+    running.stop()
+
+
+def test_without_an_index_the_app_keeps_serving_and_answers_503(unready_server):
+    assert httpx.get(unready_server.url + "/").status_code == 200
+    message = assert_error(ask(unready_server, {"question": "Do I need a PhD?"}), 503, "index_not_ready")
+    assert "python -m assistant build" in message
+
+
+def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):
+    statuses = []
+    for _ in range(8):
+        response = ask(unready_server, {"question": "Do I need a PhD?"})
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            break
+    assert statuses[-1] == 429 and len(statuses) <= 6, statuses  # at most 5 went through
+    assert "at most 5 every 2 seconds" in assert_error(response, 429, "rate_limited")
+    wait = int(response.headers["retry-after"])
+    assert 1 <= wait <= 2
+    time.sleep(wait)
+    assert ask(unready_server, {"question": "Do I need a PhD?"}).status_code == 503  # served again, not limited
