@@ -18,7 +18,7 @@ from .conversation import standalone_question
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .records import Answer
 from .relevance import judge
-from .retrieval import Retriever
+from .retrieval import RetrievalConfig, Retriever
 from .store import Store, load_store
 
 MAX_QUESTION_CHARS = 2000
@@ -50,10 +50,11 @@ def validate_question(question: Any) -> str:
 
 
 class Assistant:
-    def __init__(self, store: Store, embedder: Embedder):
+    def __init__(self, store: Store, embedder: Embedder, config: RetrievalConfig = RetrievalConfig()):
         self.store = store
         self.embedder = embedder
-        self.retriever = Retriever(store, embedder)
+        self.config = config
+        self.retriever = Retriever(store, embedder, config)
         self.title = _title(store)
 
     @classmethod
@@ -96,7 +97,8 @@ class Assistant:
         if compose.is_greeting(question):
             result = compose.greet(question, self.title)
         else:
-            query = self.retriever.prepare(standalone_question(question, history))
+            asked = standalone_question(question, history) if self.config.follow_ups else question
+            query = self.retriever.prepare(asked)
             hits = self.retriever.search(query, k=k)
             verdict = judge(hits, query.terms, self.retriever.vocabulary)
             if verdict.covered:

@@ -80,6 +80,11 @@ class SentenceTransformerEmbedder:
         self.dimension = int(dimension)
         self.batch_size = batch_size
 
+    def known_words(self) -> frozenset[str]:
+        """Whole words of the model's tokenizer vocabulary: real words that spelling repair must keep."""
+        vocab = getattr(self._model.tokenizer, "get_vocab", dict)()
+        return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 2)
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

@@ -1,11 +1,13 @@
 """Hybrid retrieval: dense (sentence-transformers + FAISS) and lexical (BM25) scores over the same units.
 
 Each retrieval unit is a bullet, a sentence or a whole passage with its section path. A question is
-matched against every unit both ways; a unit's score is its cosine similarity plus a weighted,
-normalised BM25 score, and a passage (chunk) takes the score of its best unit. Words the guide does
-not use are corrected to a close word it does use before matching ("salery" -> "salary"), because
-people type fast. BM25 is rebuilt from chunks.jsonl when an index is loaded (it takes milliseconds on
-a guide), so the on-disk format needs no second index file.
+matched against every unit both ways; a unit's score is its cosine similarity plus a weighted BM25
+score (divided by the best BM25 score of the question), and a passage takes the score of its best unit.
+
+Before matching, words neither the guide nor the model's vocabulary knows are corrected to a close
+word of the guide ("salery" -> "salary"); real words are left alone, so "start" never becomes "stats".
+BM25 is rebuilt from chunks.jsonl when an index is loaded (milliseconds for a guide), so the on-disk
+format needs no second index file. `RetrievalConfig` switches each step off, for the quality report.
 """
 
 from __future__ import annotations
@@ -20,10 +22,17 @@ import numpy as np
 from .embedding import Embedder
 from .records import Hit
 from .store import Store
-from .text import STOPWORDS, content_terms, stem, words
+from .text import STOPWORDS, content_terms, term, words
 
-LEXICAL_WEIGHT = 0.35
 DENSE_CANDIDATES = 256
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
+    lexical_weight: float = 0.35  # 0 turns BM25 off
+    spelling: bool = True
+    follow_ups: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,32 +45,37 @@ class Query:
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, lexical_weight: float = LEXICAL_WEIGHT):
+    def __init__(self, store: Store, embedder: Embedder, config: RetrievalConfig = RetrievalConfig()):
         self.store = store
         self.embedder = embedder
-        self.lexical_weight = lexical_weight
+        self.config = config
         units = store.units
         self._unit_line = np.array([u.line for u in units], dtype=np.int64)
         self._unit_whole = np.array([u.whole for u in units], dtype=bool)
+        # A passage with a single unit has no separate whole-passage unit: that unit stands for it.
+        singles = {int(p) for p, n in zip(*np.unique(store.unit_chunk, return_counts=True)) if n == 1}
+        self._active = self._unit_whole | np.isin(store.unit_chunk, list(singles)) if config.whole_units_only else np.ones(len(units), bool)
         self._chunk_rows: list[list[int]] = [[] for _ in store.chunks]
         for row, pos in enumerate(store.unit_chunk):
             self._chunk_rows[int(pos)].append(row)
-        self._unit_terms = [content_terms(u.text) for u in units]
-        self.vocabulary = frozenset(t for terms in self._unit_terms for t in terms)
-        self._raw_vocabulary = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2})
+        unit_terms = [content_terms(u.text) for u in units]
+        self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
+        self._guide_words = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2})
+        known = getattr(embedder, "known_words", None)
+        self._english: frozenset[str] = known() if callable(known) else frozenset()
         self._corrections: dict[str, str] = {}
         self._bm25 = bm25s.BM25()
         if units:
-            self._bm25.index(self._unit_terms, show_progress=False)
+            self._bm25.index(unit_terms, show_progress=False)
 
     # -- query understanding -------------------------------------------------------------------------
 
     def correct(self, word: str) -> str:
         """The guide's spelling of a word it nearly uses, or the word itself."""
-        if not _may_be_typo(word) or stem(word) in self.vocabulary:
+        if len(word) < 4 or not word.isalpha() or term(word) in self.vocabulary or word in self._english:
             return word
         if word not in self._corrections:
-            match = difflib.get_close_matches(word, self._raw_vocabulary, n=1, cutoff=0.8)
+            match = difflib.get_close_matches(word, self._guide_words, n=1, cutoff=0.8)
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 
@@ -69,14 +83,14 @@ class Retriever:
         corrections = []
         fixed_words = []
         for word in words(question):
-            fixed = self.correct(word) if word not in STOPWORDS else word
+            fixed = self.correct(word) if self.config.spelling and word not in STOPWORDS else word
             if fixed != word:
                 corrections.append((word, fixed))
             fixed_words.append(fixed)
         text = question
         for wrong, right in corrections:
-            text = _replace_word(text, wrong, right)
-        terms = tuple(stem(w) for w in fixed_words if w not in STOPWORDS)
+            text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
+        terms = tuple(term(w) for w in fixed_words if w not in STOPWORDS)
         return Query(text=text, terms=terms, corrections=tuple(corrections))
 
     # -- scoring ---------------------------------------------------------------------------------------
@@ -85,9 +99,15 @@ class Retriever:
         """BM25 score of every unit, divided by the best one (0..1)."""
         n = self.store.index.ntotal
         known = [t for t in terms if t in self.vocabulary]
-        if not known or n == 0:
+        if not known or n == 0 or self.config.lexical_weight == 0:
             return np.zeros(n, dtype=np.float32)
         scores = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        # A whole-passage unit holds every word of its passage, so its own BM25 would outrank the bullet
+        # that actually says it; it takes the score of its best line instead.
+        for rows in self._chunk_rows:
+            whole = [r for r in rows if self._unit_whole[r]]
+            if whole:
+                scores[whole] = max(scores[r] for r in rows if not self._unit_whole[r])
         top = float(scores.max())
         return scores / top if top > 0 else scores
 
@@ -106,9 +126,11 @@ class Retriever:
             vector = self.embedder.embed([query.text])[0]
         dense = self.dense_scores(vector)
         lexical = self.lexical_scores(query.terms)
-        combined = dense + self.lexical_weight * lexical
+        combined = np.where(self._active, dense + self.config.lexical_weight * lexical, -np.inf)
         best: dict[int, int] = {}
         for row in np.argsort(-combined):
+            if not self._active[row]:
+                break
             chunk_pos = int(self.store.unit_chunk[row])
             if chunk_pos not in best:
                 best[chunk_pos] = int(row)
@@ -120,7 +142,7 @@ class Retriever:
                 score=float(combined[row]),
                 dense=float(dense[row]),
                 lexical=float(lexical[row]),
-                lines=self._matched_lines(pos, combined),
+                lines=self._matched_lines(pos, dense + self.config.lexical_weight * lexical),
             )
             for pos, row in best.items()
         ]
@@ -138,11 +160,3 @@ class Retriever:
             if combined[r] >= top - margin and line not in lines:
                 lines.append(line)
         return tuple(lines[:most])
-
-
-def _may_be_typo(word: str) -> bool:
-    return len(word) >= 4 and word.isalpha()
-
-
-def _replace_word(text: str, wrong: str, right: str) -> str:
-    return re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)

