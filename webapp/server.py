@@ -24,6 +24,7 @@ from . import api
 from .chat import PAGE_OPTIONS, build_blocks
 from .security import AllowedOrigins, Guard, RateLimiter
 from .settings import Settings
+from .watch import start_upkeep
 
 log = logging.getLogger("webapp")
 STATIC = Path(__file__).parent / "static"
@@ -73,5 +74,6 @@ def serve(settings: Settings) -> None:
     except IndexError_ as exc:
         # Keep serving: the page loads, the API answers 503, and a build appearing later is picked up.
         log.error("no usable index yet, answering 503 until there is one: %s", exc)
+    start_upkeep(app.state.live, settings)  # warns when the index is stale; with --watch, rebuilds it
     log.info("serving the chat on http://%s:%d", settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
