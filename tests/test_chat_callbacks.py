@@ -1,0 +1,133 @@
+"""The chat window's callbacks as plain functions, on the mini corpus with the fake embedder."""
+
+import json
+import logging
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from assistant.build import build_index
+from assistant.live import LiveAssistant
+from webapp.chat import ChatCallbacks, history_of
+from webapp.feedback import FeedbackLog
+
+
+@pytest.fixture
+def chat(mini_corpus, tmp_path, fake_embedder) -> ChatCallbacks:
+    index = tmp_path / "index"
+    build_index(mini_corpus, index, fake_embedder, project_root=tmp_path)
+    return ChatCallbacks(
+        LiveAssistant(index, embedder=fake_embedder), FeedbackLog(tmp_path / "logs" / "feedback.jsonl")
+    )
+
+
+def ask(chat: ChatCallbacks, *questions: str):
+    turns: list = []
+    box = messages = notice = None
+    for question in questions:
+        box, messages, turns, notice = chat.respond(question, turns)
+    return box, messages, turns, notice
+
+
+def test_an_answer_shows_the_question_then_the_lead_and_an_open_source_card(chat):
+    box, messages, turns, notice = ask(chat, "Do I need a PhD?")
+    assert box == "" and notice == ""
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    reply = messages[1]["content"]
+    assert "PhD (for research roles)" in reply and "guide-marker" in reply
+    assert (
+        "<details" in reply
+        and "Degrees" in reply
+        and "study.md, lines 5–6" in reply
+        and "<code>corpus/study.md</code>" in reply
+    )
+    assert "<mark>- PhD (for research roles)</mark>" in reply
+    assert turns[0].question == "Do I need a PhD?" and not turns[0].answer.abstained
+
+
+def test_a_follow_up_is_answered_from_the_conversation(chat):
+    _, _, junior, _ = ask(chat, "Tell me about junior roles", "what about their salary?")
+    _, _, senior, _ = ask(chat, "Tell me about senior roles", "what about their salary?")
+    assert junior[1].answer.citations[0].section == "Salaries > Junior"
+    assert senior[1].answer.citations[0].section == "Salaries > Senior"
+    assert history_of(junior)[0] == {"role": "user", "content": "Tell me about junior roles"}
+
+
+def test_off_topic_says_so_cites_nothing_and_offers_clickable_questions(chat):
+    _, messages, turns, _ = ask(chat, "How do I bake sourdough bread?")
+    reply = messages[-1]
+    assert "doesn't cover" in reply["content"] and "<details" not in reply["content"]
+    assert 2 <= len(reply["options"]) <= 3
+    # Clicking a suggestion asks it.
+    picked = SimpleNamespace(value=reply["options"][0]["value"])
+    _, messages, turns, _ = chat.pick(turns, picked)
+    assert len(turns) == 2 and turns[1].question == reply["options"][0]["value"]
+    # Once it is no longer the last message, its suggestions read as text instead of buttons.
+    assert "options" not in messages[1] and reply["options"][0]["value"] in messages[1]["content"]
+
+
+def test_an_example_click_asks_the_example(chat):
+    _, _, turns, _ = chat.pick([], SimpleNamespace(value={"text": "Do I need a PhD?"}))
+    assert turns[0].question == "Do I need a PhD?" and turns[0].answer.citations
+
+
+def test_a_greeting_gets_a_friendly_reply_and_examples(chat):
+    _, messages, _, _ = ask(chat, "hello")
+    assert messages[-1]["content"].startswith("Hello!")
+    assert "Do I need a PhD?" in [o["value"] for o in messages[-1]["options"]]
+
+
+def test_an_empty_question_gets_a_prompt_and_changes_nothing(chat):
+    box, messages, turns, notice = ask(chat, "   ")
+    assert messages == [] and turns == [] and box == ""
+    assert 'role="status"' in notice and "Do I need a PhD?" in notice
+
+
+def test_an_oversized_question_is_refused_clearly_and_kept_in_the_box(chat):
+    question = "why " * 600
+    box, messages, turns, notice = ask(chat, question)
+    assert box == question and messages == [] and turns == []
+    assert 'role="alert"' in notice and "2,000" in notice
+
+
+def test_markup_in_a_question_reaches_the_chat_as_text(chat):
+    _, messages, turns, _ = ask(chat, '<img src=x onerror="window.__xss=1">')
+    assert "<img" not in messages[0]["content"] and "&lt;img" in messages[0]["content"]
+    assert turns[0].question == '<img src=x onerror="window.__xss=1">'  # the assistant sees what was typed
+
+
+def test_thumbs_are_appended_to_the_feedback_log(chat):
+    _, _, turns, _ = ask(chat, "hello", "Do I need a PhD?")
+    chat.rate(turns, SimpleNamespace(index=3, liked=True, value=None))
+    chat.rate(turns, SimpleNamespace(index=1, liked=False, value=None))
+    chat.rate(turns, SimpleNamespace(index=3, liked="", value=None))
+    entries = [json.loads(line) for line in chat.feedback.path.read_text().splitlines()]
+    assert [(e["question"], e["verdict"]) for e in entries] == [
+        ("Do I need a PhD?", "up"),
+        ("hello", "down"),
+        ("Do I need a PhD?", "cleared"),
+    ]
+    first = entries[0]
+    assert "PhD (for research roles)" in first["answer"] and first["time"].endswith("+00:00")
+    assert first["citations"][0]["source"] == "corpus/study.md" and first["citations"][0]["excerpt"]
+
+
+def test_an_unwritable_feedback_log_is_reported_and_the_chat_goes_on(chat, tmp_path, caplog):
+    (tmp_path / "blocked").write_text("a file where the log's folder should be")
+    chat.feedback = FeedbackLog(tmp_path / "blocked" / "feedback.jsonl")
+    _, _, turns, _ = ask(chat, "Do I need a PhD?")
+    with caplog.at_level(logging.ERROR, logger="webapp.feedback"):
+        chat.rate(turns, SimpleNamespace(index=1, liked=True, value=None))
+    assert "could not write feedback" in caplog.text
+    _, messages, turns, notice = chat.respond("What does a senior earn?", turns)
+    assert len(turns) == 2 and notice == ""
+
+
+def test_the_api_endpoint_returns_the_answer_record(chat):
+    record = chat.api_chat("Do I need a PhD?")
+    assert record["kind"] == "answer" and record["citations"][0]["section"] == "Degrees"
+    follow_up = chat.api_chat("what about their salary?", [{"role": "user", "content": "Tell me about junior roles"}])
+    assert follow_up["citations"][0]["section"] == "Salaries > Junior"
+    with pytest.raises(gr.Error, match="2,000"):
+        chat.api_chat("why " * 600)
