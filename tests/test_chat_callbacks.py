@@ -131,3 +131,18 @@ def test_the_api_endpoint_returns_the_answer_record(chat):
     assert follow_up["citations"][0]["section"] == "Salaries > Junior"
     with pytest.raises(gr.Error, match="2,000"):
         chat.api_chat("why " * 600)
+
+
+def test_a_failure_inside_the_assistant_is_a_message_not_a_broken_chat(chat, caplog):
+    _, _, turns, _ = ask(chat, "Do I need a PhD?")
+
+    class Broken:
+        def ask(self, question, history):
+            raise RuntimeError("disk on fire")
+
+    chat.live = SimpleNamespace(get=lambda: Broken())
+    with caplog.at_level(logging.ERROR, logger="webapp.chat"):
+        box, messages, after, notice = chat.respond("What does a senior earn?", turns)
+    assert box == "What does a senior earn?" and after == turns and len(messages) == 2
+    assert "went wrong" in notice and "disk on fire" not in notice
+    assert "disk on fire" in caplog.text
