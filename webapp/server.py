@@ -58,7 +58,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         CORSMiddleware,
         allow_origin_regex=origins.origin_regex,
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
+        allow_headers=["Content-Type", "X-Gradio-User"],  # Gradio's client sends the latter from <gradio-app>
         expose_headers=["Retry-After"],
         max_age=600,
     )

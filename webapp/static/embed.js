@@ -50,7 +50,7 @@
     ":host([data-theme=dark]){--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--accent:#4493f8;--accent-fg:#0d1117;--bubble:#161b22;--mark:#634f00}",
     ".launcher{position:fixed;z-index:2147483000;border:0;border-radius:999px;padding:12px 18px;cursor:pointer;",
     "background:var(--accent);color:var(--accent-fg);font:inherit;font-weight:600;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
-    ".panel{position:fixed;z-index:2147483001;display:none;flex-direction:column;max-width:calc(100vw - 32px);",
+    ".panel{position:fixed;z-index:2147483001;display:none;box-sizing:border-box;flex-direction:column;max-width:calc(100vw - 32px);",
     "max-height:calc(100vh - 96px);background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:12px;",
     "box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}",
     ".panel.open{display:flex}",

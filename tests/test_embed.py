@@ -1,0 +1,198 @@
+"""Embedding in another site, in a real Chromium: the widget, the origin allow-list, the web component, the docs.
+
+Host pages are served by a small http.server on another port: 127.0.0.1:P is another origin that the
+default allow-list admits (localhost on any port), 127.0.0.2:Q one that it does not.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+EXAMPLE_SERVER = "http://127.0.0.1:7860"  # the address examples/embed/host.html points at
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class HostSite:
+    """A static site on `bind`, on a free port: the "other origin" a site owner would embed from."""
+
+    def __init__(self, directory: Path, bind: str):
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = ThreadingHTTPServer((bind, 0), handler)
+        self.url = f"http://{bind}:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def host_pages(server, tmp_path_factory) -> Path:
+    pages = tmp_path_factory.mktemp("host-pages")
+    example = (ROOT / "examples" / "embed" / "host.html").read_text()
+    assert EXAMPLE_SERVER in example
+    (pages / "host.html").write_text(example.replace(EXAMPLE_SERVER, server.url))
+    (pages / "options.html").write_text(
+        f'<!doctype html><title>Options</title><p>A page.</p><script src="{server.url}/embed.js" defer'
+        ' data-position="bottom-left" data-label="Questions?" data-title="Careers helper" data-open="true"'
+        ' data-theme="dark" data-width="300" data-height="420"></script>'
+    )
+    (pages / "frame.html").write_text(f'<!doctype html><title>Frame</title><iframe src="{server.url}/"></iframe>')
+    (pages / "component.html").write_text(
+        f'<!doctype html><title>Component</title><script type="module" src="{server.url}/gradio.js"></script>'
+        f'<gradio-app src="{server.url}"></gradio-app>'
+    )
+    return pages
+
+
+@pytest.fixture(scope="module")
+def allowed_site(host_pages):
+    site = HostSite(host_pages, "127.0.0.1")
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="module")
+def foreign_site(host_pages):
+    site = HostSite(host_pages, "127.0.0.2")
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+def open_widget_and_ask(page, question: str) -> None:
+    page.get_by_role("button", name="Ask the guide").click()
+    page.get_by_label("Your question").fill(question)
+    page.keyboard.press("Enter")
+
+
+def test_the_widget_answers_with_citations_inside_the_host_page(page, server, allowed_site):
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, "Do I need a PhD?")
+    citations = page.locator("#guide-assistant-widget .citation")
+    citations.first.wait_for(timeout=60_000)
+    assert page.url.startswith(allowed_site.url)  # still the host page, not a redirect to the chat
+    answer = page.locator("#guide-assistant-widget .msg.bot").last
+    assert "PhD" in answer.locator("p").first.inner_text()
+    first = citations.first.inner_text()
+    assert "Graduate" in first and "corpus/ai-ml-career-guide-2026.md, lines" in first
+    assert "PhD (for research roles)" in citations.first.locator("mark").inner_text()  # the line that answers
+
+
+def test_the_widget_follows_its_data_attributes(page, server, allowed_site):
+    page.goto(allowed_site.url + "/options.html")
+    panel = page.get_by_role("dialog", name="Careers helper")
+    panel.wait_for()  # data-open: open without a click
+    launcher = page.get_by_role("button", name="Questions?")
+    assert launcher.bounding_box()["x"] < 100  # bottom-left
+    assert panel.bounding_box()["width"] == pytest.approx(300, abs=1)
+    assert panel.bounding_box()["height"] == pytest.approx(420, abs=1)
+    assert panel.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(13, 17, 23)"  # dark
+    page.keyboard.press("Escape")
+    assert not panel.is_visible()
+
+
+def test_the_widget_shows_markup_from_the_server_as_text(page, server, allowed_site):
+    hostile = '<img src=x onerror="window.__pwned=1">'
+    record = {
+        "question": "q",
+        "abstained": False,
+        "answer": f"**Bold** {hostile} [1]",
+        "citations": [
+            {
+                "n": 1,
+                "source": "corpus/x.md",
+                "section": f"A > {hostile}",
+                "excerpt": f"<script>window.__pwned=1</script>\n{hostile}",
+                "start_line": 1,
+                "end_line": 2,
+                "score": 1.0,
+                "highlight": [2],
+            },
+        ],
+        "suggestions": [hostile],
+        "kind": "answer",
+        "latency_ms": 1.0,
+    }
+    cors = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type"}
+    page.route(
+        server.url + "/api/ask",
+        lambda route: route.fulfill(status=200, headers=cors, body=json.dumps(record), content_type="application/json"),
+    )
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, f"Do I need a PhD? {hostile}")
+    widget = page.locator("#guide-assistant-widget")
+    widget.locator(".citation").wait_for()
+    assert hostile in widget.locator(".msg.user").inner_text()
+    assert hostile in widget.locator(".msg.bot p").inner_text()
+    assert widget.locator(".msg.bot strong").inner_text() == "Bold"  # the Markdown that is meant
+    assert widget.locator("img, script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def child_frame_is_the_chat(page, site) -> bool:
+    page.goto(site.url + "/frame.html", wait_until="load")
+    frame = page.frames[1]
+    try:
+        return frame.evaluate("() => document.querySelector('meta[property=\"og:title\"]') !== null")
+    except Exception:  # the error page Chromium shows in a refused frame
+        return False
+
+
+def test_only_allowed_origins_can_frame_the_chat(page, server, allowed_site, foreign_site):
+    assert child_frame_is_the_chat(page, allowed_site)
+    assert not child_frame_is_the_chat(page, foreign_site)
+
+
+FETCH_ASK = """async (url) => {
+  try {
+    const response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
+                                       body: JSON.stringify({question: "Do I need a PhD?"})});
+    return "status " + response.status;
+  } catch (error) { return "failed: " + error.message; }
+}"""
+
+
+def test_only_allowed_origins_can_call_the_api(page, server, allowed_site, foreign_site):
+    page.goto(allowed_site.url + "/frame.html")
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "status 200"
+    page.goto(foreign_site.url + "/frame.html")
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "failed: Failed to fetch"
+
+
+def test_the_gradio_web_component_works_offline_from_another_origin(page, server, allowed_site):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(allowed_site.url + "/component.html")
+    box = page.locator("gradio-app textarea").first
+    box.fill("Do I need a PhD?")
+    box.press("Enter")
+    page.get_by_text("ai-ml-career-guide-2026.md").first.wait_for(timeout=60_000)  # a cited source
+    assert [u for u in requested if not u.startswith((server.url, allowed_site.url, "data:", "blob:"))] == []
+
+
+def test_the_api_docs_load_without_a_cdn(page, server):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server.url + "/api/docs")
+    page.get_by_text("/api/ask").first.wait_for(timeout=30_000)
+    assert [u for u in requested if not u.startswith((server.url, "data:"))] == []
