@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import answer as compose
 from .build import BuildReport, Progress, build_index
-from .conversation import standalone_question
+from .conversation import earlier_question
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .records import Answer
 from .relevance import judge
-from .retrieval import RetrievalConfig, Retriever
+from .retrieval import Query, RetrievalConfig, Retriever
 from .store import Store, load_store
 
 MAX_QUESTION_CHARS = 2000
@@ -97,9 +99,8 @@ class Assistant:
         if compose.is_greeting(question):
             result = compose.greet(question, self.title)
         else:
-            asked = standalone_question(question, history) if self.config.follow_ups else question
-            query = self.retriever.prepare(asked)
-            hits = self.retriever.search(query, k=k)
+            query, vector = self._understand(question, history)
+            hits = self.retriever.search(query, k=k, vector=vector)
             verdict = judge(hits, query.terms, self.retriever.vocabulary)
             if verdict.covered:
                 result = compose.compose(question, hits)
@@ -107,6 +108,19 @@ class Assistant:
                 nearby = list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
                 result = compose.abstain(question, nearby, self.title)
         return _with_latency(result, started)
+
+
+    def _understand(self, question: str, history: Sequence[dict[str, Any]] | None) -> tuple[Query, np.ndarray]:
+        """The query to search with, and its vector: for a follow-up, the mean of the question's vector
+        and that of the question joined to the earlier one (cosine is linear, so this averages scores)."""
+        query = self.retriever.prepare(question)
+        earlier = earlier_question(question, history) if self.config.follow_ups else None
+        if earlier is None:
+            return query, self.embedder.embed([query.text])[0]
+        context = self.retriever.prepare(earlier)
+        alone, joined = self.embedder.embed([query.text, f"{context.text} {query.text}"])
+        terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
+        return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (alone + joined) / 2
 
 
 def _with_latency(result: Answer, started: float) -> Answer:

@@ -8,6 +8,7 @@ citation still shows the surrounding list.
 
 The first level-1 heading of a file is its title: it is left out of section paths (every passage of a
 one-guide corpus would carry it) and names the passages that come before the first subheading.
+A section's one-line tagline above its subsections is not a passage (see `_is_subtitle`).
 Not handled on purpose: tables, code fences and HTML blocks are treated as ordinary lines.
 """
 
@@ -23,7 +24,8 @@ from .corpus import Document
 from .records import SECTION_SEPARATOR, Chunk, Unit
 
 MAX_CHARS = 600
-CHUNKING_VERSION = 1
+CHUNKING_VERSION = 2
+SUBTITLE_CHARS = 80
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -164,14 +166,14 @@ def _units(section: str, group: list[tuple[int, str]]) -> tuple[Unit, ...]:
 
 def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> list[Chunk]:
     chunks: list[Chunk] = []
+    ordinals: dict[str, int] = {}  # per section path across the file: a repeated heading keeps ids unique
     for section_path, body in _sections(doc):
         section = SECTION_SEPARATOR.join(section_path)
-        ordinal = 0
         for group in _pieces(_trim(body), params.max_chars):
             group = _trim(group)
             if not group:
                 continue
-            ordinal += 1
+            ordinals[section] = ordinal = ordinals.get(section, 0) + 1
             chunks.append(
                 Chunk(
                     id=f"{doc.source}::{section}::{ordinal}",
@@ -183,7 +185,17 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
                     units=_units(section, group),
                 )
             )
-    return chunks
+    return [c for c in chunks if not _is_subtitle(c, chunks)]
+
+
+def _is_subtitle(chunk: Chunk, chunks: list[Chunk]) -> bool:
+    """A section's one-line tagline above its subsections ("Formal education routes"): it says nothing
+    a reader could use as an answer, so it is not a passage of its own (the corpus keeps it)."""
+    line = chunk.text.strip()
+    if "\n" in line or len(line) > SUBTITLE_CHARS or line.endswith((".", "!", "?")) or line.startswith(("-", "*")):
+        return False
+    depth = len(chunk.section_path)
+    return any(len(c.section_path) > depth and c.section_path[:depth] == chunk.section_path for c in chunks)
 
 
 def text_hash(text: str) -> str:

@@ -2,7 +2,8 @@
 
 A question that leans on the conversation (a pronoun without a subject, "and ...", "what about ...",
 "what else ...", or just a few words) is searched together with the user's previous question, which
-carries the subject. Answers of the assistant are not used: they quote the guide, and would pull the
+carries the subject: the assistant averages the question's embedding with that of both questions
+joined, so the new question keeps its own weight ("and for statistics?" after a maths question). Answers of the assistant are not used: they quote the guide, and would pull the
 search back to the passage already shown. Not done: resolving references further back than the last
 user question that stands on its own.
 """
@@ -37,13 +38,13 @@ def is_follow_up(question: str) -> bool:
     return bool(_LEANS_ON_CONTEXT.search(question)) or len(content_terms(question)) <= 1
 
 
-def standalone_question(question: str, history: Sequence[Any] | None) -> str:
-    """The question to search with: itself, or joined to the previous user question it depends on."""
+def earlier_question(question: str, history: Sequence[Any] | None) -> str | None:
+    """The previous user question a follow-up depends on, or None when the question stands alone."""
     previous = user_turns(history)
     if not previous or not is_follow_up(question):
-        return question
+        return None
     # The nearest earlier question that stands on its own names the subject.
     for earlier in reversed(previous):
         if not is_follow_up(earlier):
-            return f"{earlier} {question}"
-    return f"{previous[-1]} {question}"
+            return earlier
+    return previous[-1]

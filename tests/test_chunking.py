@@ -35,9 +35,21 @@ def test_section_paths_leave_out_the_title_and_follow_heading_levels():
     assert [c.section for c in chunks] == [
         "The Guide",
         "Roles > Scientist",
-        "Education > Degree Programs",
         "Education > Degree Programs > Graduate",
     ]
+
+
+def test_a_one_line_tagline_above_subsections_is_not_a_passage():
+    texts = [c.text for c in chunk_document(doc(GUIDE))]
+    assert "Formal routes" not in texts
+    # ...but a short line that is the whole content of a leaf section is kept
+    leaf = chunk_document(doc("# T\n\n## Salary\n\n$80K - $120K\n"))
+    assert [c.text for c in leaf] == ["$80K - $120K"]
+
+
+def test_a_repeated_heading_keeps_passage_ids_unique():
+    chunks = chunk_document(doc("# T\n\n## Notes\n\nOne.\n\n## Other\n\nTwo.\n\n## Notes\n\nThree.\n"))
+    assert len({c.id for c in chunks}) == 3
 
 
 def test_line_spans_point_at_the_verbatim_text():
