@@ -152,6 +152,9 @@ def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):
             break
     assert statuses[-1] == 429 and len(statuses) <= 6, statuses  # at most 5 went through
     assert "at most 5 every 2 seconds" in assert_error(response, 429, "rate_limited")
+    # The chat window's requests share the budget; Gradio's front end shows `detail`.
+    chat = httpx.post(unready_server.url + "/gradio_api/queue/join", json={})
+    assert chat.status_code == 429 and chat.json()["detail"] == chat.json()["message"]
     wait = int(response.headers["retry-after"])
     assert 1 <= wait <= 2
     time.sleep(wait)

@@ -66,8 +66,8 @@ class ErrorBody(BaseModel):
     message: str = Field(description="A sentence for a person.")
 
 
-def error_response(status: int, kind: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": kind, "message": message}, status_code=status)
+def error_response(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -146,7 +146,12 @@ class Guard:
             return
         refusal = self._refusal(scope)
         if refusal is not None:
-            await refusal(scope, receive, send)
+            status, kind, message, headers = refusal
+            # Gradio's front end shows `detail` of a failed request; the API keeps the two-key body.
+            extra = {"detail": message} if scope["path"].startswith("/gradio_api/") else {}
+            response = error_response(status, kind, message, **extra)
+            response.headers.update(headers)
+            await response(scope, receive, send)
             return
 
         async def send_with_csp(message) -> None:
@@ -156,7 +161,7 @@ class Guard:
 
         await self.app(scope, receive, send_with_csp)
 
-    def _refusal(self, scope):
+    def _refusal(self, scope) -> tuple[int, str, str, dict[str, str]] | None:
         if not is_asking(scope["method"], scope["path"]):
             return None
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -165,16 +170,12 @@ class Guard:
             message = (
                 f"Requests from {origin} are not allowed; the server's operator can add it with --allowed-origins."
             )
-            return error_response(403, "origin_not_allowed", message)
+            return 403, "origin_not_allowed", message, {}
         size = headers.get("content-length", "0")
         if size.isdigit() and int(size) > MAX_BODY_BYTES:
-            return error_response(
-                413, "too_large", f"The request body is {int(size):,} bytes; the limit is {MAX_BODY_BYTES:,}."
-            )
+            return 413, "too_large", f"The request body is {int(size):,} bytes; the limit is {MAX_BODY_BYTES:,}.", {}
         client = (scope.get("client") or ("unknown", 0))[0]
         wait_s = self.limiter.hit(client)
         if wait_s > 0:
-            response = error_response(429, "rate_limited", self.limiter.message(wait_s))
-            response.headers["Retry-After"] = str(retry_after(wait_s))
-            return response
+            return 429, "rate_limited", self.limiter.message(wait_s), {"Retry-After": str(retry_after(wait_s))}
         return None
