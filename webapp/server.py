@@ -68,6 +68,10 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        AllowedOrigins.parse(settings.allowed_origins)
+    except ValueError as exc:  # say which entry is malformed, without a traceback
+        raise SystemExit(f"--allowed-origins / GUIDE_ALLOWED_ORIGINS: {exc}") from None
     app = create_app(settings)
     try:
         app.state.live.get()  # load the model and index before the first request
