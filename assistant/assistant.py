@@ -40,6 +40,13 @@ def validate_question(question: Any) -> str:
         raise QuestionError("The question must be text.", "invalid")
     if "\x00" in question:
         raise QuestionError("The question contains a NUL character; please send plain text.", "invalid")
+    if not question.isascii():
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON): the tokenizer would fail on it
+            raise QuestionError(
+                "The question contains text that is not valid Unicode; please send plain text.", "invalid"
+            ) from None
     cleaned = " ".join(question.split())
     if not cleaned:
         raise QuestionError("Please type a question about the guide, for example: Do I need a PhD?", "empty")
@@ -115,6 +122,13 @@ class Assistant:
         and that of the question joined to the earlier one (cosine is linear, so this averages scores)."""
         query = self.retriever.prepare(question)
         earlier = earlier_question(question, history) if self.config.follow_ups else None
+        if earlier is not None:
+            # An earlier "question" that could not have been asked (too long, not Unicode) is not context:
+            # spelling repair on 200 KB of history would cost seconds, a denial of service in one request.
+            try:
+                earlier = validate_question(earlier)
+            except QuestionError:
+                earlier = None
         if earlier is None:
             return query, self.embedder.embed([query.text])[0]
         context = self.retriever.prepare(earlier)
