@@ -2,7 +2,8 @@
 
 Each retrieval unit is a bullet, a sentence or a whole passage with its section path. A question is
 matched against every unit both ways; a unit's score is its cosine similarity plus a weighted BM25
-score (divided by the best BM25 score of the question), and a passage takes the score of its best unit.
+score (divided by the best BM25 score of the question), and a passage takes the score of its best unit,
+plus a small bonus when its own heading names the question's topic ("statistics" -> Statistics).
 
 Before matching, words neither the guide nor the model's vocabulary knows are corrected to a close
 word of the guide ("salery" -> "salary"); real words are left alone, so "start" never becomes "stats".
@@ -22,7 +23,7 @@ import numpy as np
 from .embedding import Embedder
 from .records import Hit
 from .store import Store
-from .text import STOPWORDS, content_terms, term, words
+from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, words
 
 DENSE_CANDIDATES = 256
 
@@ -31,6 +32,7 @@ DENSE_CANDIDATES = 256
 class RetrievalConfig:
     whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
     lexical_weight: float = 0.35  # 0 turns BM25 off
+    heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     spelling: bool = True
     follow_ups: bool = True
 
@@ -58,9 +60,16 @@ class Retriever:
         self._chunk_rows: list[list[int]] = [[] for _ in store.chunks]
         for row, pos in enumerate(store.unit_chunk):
             self._chunk_rows[int(pos)].append(row)
+        # Units are stored passage by passage, so each passage's rows are one contiguous run.
+        self._chunk_starts = np.array([rows[0] for rows in self._chunk_rows if rows], dtype=np.int64)
+        self._whole_rows = np.flatnonzero(self._unit_whole)
+        self._heading_index: dict[str, list[int]] = {}
+        for pos, chunk in enumerate(store.chunks):
+            for t in set(content_terms(chunk.section_path[-1])):
+                self._heading_index.setdefault(t, []).append(pos)
         unit_terms = [content_terms(u.text) for u in units]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
-        self._guide_words = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2})
+        self._guide_words = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2} | KNOWN_SPELLINGS)
         known = getattr(embedder, "known_words", None)
         self._english: frozenset[str] = known() if callable(known) else frozenset()
         self._corrections: dict[str, str] = {}
@@ -81,17 +90,15 @@ class Retriever:
 
     def prepare(self, question: str) -> Query:
         corrections = []
-        fixed_words = []
-        for word in words(question):
-            fixed = self.correct(word) if self.config.spelling and word not in STOPWORDS else word
+        for word in words(question) if self.config.spelling else []:
+            fixed = self.correct(word) if word not in STOPWORDS else word
             if fixed != word:
                 corrections.append((word, fixed))
-            fixed_words.append(fixed)
         text = question
         for wrong, right in corrections:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
-        terms = tuple(term(w) for w in fixed_words if w not in STOPWORDS)
-        return Query(text=text, terms=terms, corrections=tuple(corrections))
+        # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
+        return Query(text=text, terms=tuple(content_terms(text)), corrections=tuple(corrections))
 
     # -- scoring ---------------------------------------------------------------------------------------
 
@@ -104,12 +111,19 @@ class Retriever:
         scores = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
         # A whole-passage unit holds every word of its passage, so its own BM25 would outrank the bullet
         # that actually says it; it takes the score of its best line instead.
-        for rows in self._chunk_rows:
-            whole = [r for r in rows if self._unit_whole[r]]
-            if whole:
-                scores[whole] = max(scores[r] for r in rows if not self._unit_whole[r])
+        if len(self._whole_rows):
+            best_line = np.maximum.reduceat(np.where(self._unit_whole, 0.0, scores), self._chunk_starts)
+            scores[self._whole_rows] = best_line[self.store.unit_chunk[self._whole_rows]]
         top = float(scores.max())
         return scores / top if top > 0 else scores
+
+    def _heading_match(self, terms: tuple[str, ...]) -> np.ndarray:
+        """Per passage: the share of the question's topic words that its own heading contains."""
+        topic = set(terms) - GENERIC_TERMS
+        match = np.zeros(len(self.store.chunks), dtype=np.float32)
+        for t in topic:
+            match[self._heading_index.get(t, [])] += 1.0 / len(topic)
+        return match
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query to the DENSE_CANDIDATES nearest units (others get -1)."""
@@ -127,6 +141,8 @@ class Retriever:
         dense = self.dense_scores(vector)
         lexical = self.lexical_scores(query.terms)
         combined = np.where(self._active, dense + self.config.lexical_weight * lexical, -np.inf)
+        if self.config.heading_weight:
+            combined = combined + self.config.heading_weight * self._heading_match(query.terms)[self.store.unit_chunk]
         best: dict[int, int] = {}
         for row in np.argsort(-combined):
             if not self._active[row]:

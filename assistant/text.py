@@ -38,7 +38,9 @@ GENERIC = frozenset(
     possible probably quick quickly real recommend require right role say see seem short should show
     similar small someone something soon start still stuff suggest sure take talk thing think time tip
     today top try typical typically use used useful usual usually version want way well whole work
-    worth year years""".split()
+    worth year years need needed study studying benefit benefits reach contribute contributing write
+    writing wrote succeed success successful involve involved topic topics personal idea ideas put lead
+    leading area areas field option options path paths step steps way ways thing stuff get become""".split()
 )
 
 # Phrases people write in several ways, rewritten before tokenising (both sides).
@@ -64,7 +66,7 @@ SYNONYMS = {
     "wage": "salary", "compensation": "salary", "money": "salary",
     # degrees and schooling
     "doctorate": "phd", "doctoral": "phd", "grad": "graduate", "undergrad": "undergraduate",
-    "bachelor": "undergraduate", "college": "degree", "university": "degree", "diploma": "degree",
+    "bachelor": "undergraduate", "major": "undergraduate", "college": "degree", "university": "degree", "diploma": "degree",
     "master": "ms", "msc": "ms", "mba": "ms",
     # work
     "job": "role", "position": "role", "occupation": "role", "profession": "role",
@@ -114,4 +116,8 @@ def term(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Canonical words that carry meaning (stop words dropped)."""
-    return [term(w) for w in words(text) if w not in STOPWORDS]
+    return [term(w) for w in words(text) if w not in STOPWORDS and stem(w) not in STOPWORDS]
+
+
+GENERIC_TERMS = frozenset(term(w) for w in GENERIC)
+KNOWN_SPELLINGS = frozenset(SYNONYMS) | frozenset(SYNONYMS.values())
