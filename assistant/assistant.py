@@ -18,7 +18,7 @@ from . import answer as compose
 from .build import BuildReport, Progress, build_index
 from .conversation import earlier_question
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .records import Answer
+from .records import Answer, Hit
 from .relevance import judge
 from .retrieval import Query, RetrievalConfig, Retriever
 from .store import Store, load_store
@@ -108,8 +108,7 @@ class Assistant:
         else:
             query, vector = self._understand(question, history)
             hits = self.retriever.search(query, k=k, vector=vector)
-            verdict = judge(hits, query.terms, self.retriever.vocabulary)
-            if verdict.covered:
+            if verdict_of(self.config, hits, query.terms, self.retriever.vocabulary):
                 result = compose.compose(question, hits)
             else:
                 nearby = list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
@@ -135,6 +134,15 @@ class Assistant:
         alone, joined = self.embedder.embed([query.text, f"{context.text} {query.text}"])
         terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
         return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (alone + joined) / 2
+
+
+def verdict_of(config: RetrievalConfig, hits: list[Hit], terms: tuple[str, ...], vocabulary: frozenset[str]) -> bool:
+    """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report."""
+    if config.abstention == "none":
+        return bool(hits)
+    if config.abstention == "cosine":
+        return bool(hits) and max(h.dense for h in hits) >= config.cosine_floor
+    return judge(hits, terms, vocabulary).covered
 
 
 def _with_latency(result: Answer, started: float) -> Answer:

@@ -26,6 +26,7 @@ from .store import Store
 from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, words
 
 DENSE_CANDIDATES = 256
+MAX_REPAIRS = 40
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class RetrievalConfig:
     heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     spelling: bool = True
     follow_ups: bool = True
+    abstention: str = "signals"  # "signals" (relevance.judge), "cosine" (best cosine < cosine_floor), "none"
+    cosine_floor: float = 0.30
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,17 @@ class Retriever:
         if len(word) < 4 or not word.isalpha() or term(word) in self.vocabulary or word in self._english:
             return word
         if word not in self._corrections:
+            if len(self._corrections) > 50_000:  # bounded: a stream of random words must not grow it forever
+                self._corrections.clear()
             match = difflib.get_close_matches(word, self._guide_words, n=1, cutoff=0.8)
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 
     def prepare(self, question: str) -> Query:
         corrections = []
-        for word in words(question) if self.config.spelling else []:
+        # At most MAX_REPAIRS distinct words are looked up: a 2,000-character question of made-up words
+        # would otherwise cost a second of fuzzy matching.
+        for word in list(dict.fromkeys(words(question)))[:MAX_REPAIRS] if self.config.spelling else []:
             fixed = self.correct(word) if word not in STOPWORDS else word
             if fixed != word:
                 corrections.append((word, fixed))

@@ -56,6 +56,10 @@ _PHRASES = [
         (r"\bgrad(uate)? school\b", "graduate"),
         (r"\bmaster'?s\b", "ms"),
         (r"\bopen[- ]source\b", "opensource"),
+        (r"\bboot[- ]camps?\b", "bootcamp"),
+        (r"\bml[- ]ops\b", "mlops"),
+        (r"\bself[- ]driving\b", "autonomous"),
+        (r"\blanguage models?\b", "llm"),
     )
 ]
 
@@ -63,16 +67,24 @@ _PHRASES = [
 SYNONYMS = {
     # pay
     "earn": "salary", "earning": "salary", "pay": "salary", "paid": "salary", "income": "salary",
-    "wage": "salary", "compensation": "salary", "money": "salary",
+    "wage": "salary", "compensation": "salary", "money": "salary", "comp": "salary", "payout": "salary",
     # degrees and schooling
     "doctorate": "phd", "doctoral": "phd", "grad": "graduate", "undergrad": "undergraduate",
     "bachelor": "undergraduate", "major": "undergraduate", "college": "degree", "university": "degree", "diploma": "degree",
     "master": "ms", "msc": "ms", "mba": "ms",
     # work
     "job": "role", "position": "role", "occupation": "role", "profession": "role",
-    "beginner": "junior", "newcomer": "junior", "entry": "junior", "starting": "junior",
+    "beginner": "junior", "newcomer": "junior", "entry": "junior", "starting": "junior", "newbie": "junior",
+    "rookie": "junior", "fresher": "junior", "intern": "junior", "internship": "junior",
+    "hiring": "demand", "educational": "education",
     "sector": "industry", "domain": "industry",
     # learning
+    "textbook": "book", "read": "book", "reading": "book",
+    "github": "portfolio", "showcase": "portfolio", "leaderboard": "rank",
+    "classification": "supervis", "classifier": "supervis", "net": "network",
+    "robot": "robotic", "gpt": "chatgpt", "forum": "community", "networking": "community", "slack": "community",
+    "bank": "finance", "banking": "finance", "fintech": "finance", "medicine": "healthcare", "hospital": "healthcare",
+    "film": "entertainment", "calc": "calculus",
     "class": "course", "mooc": "course", "tutorial": "course", "lecture": "course",
     "coding": "programming", "code": "programming", "program": "programming",
     "math": "mathematic", "maths": "mathematic",
