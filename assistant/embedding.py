@@ -20,6 +20,10 @@ for _name, _value in (
     ("TRANSFORMERS_OFFLINE", "1"),
     ("HF_HUB_DISABLE_TELEMETRY", "1"),
     ("TOKENIZERS_PARALLELISM", "false"),
+    # torch's OpenMP threads otherwise spin while they wait for work; on a machine whose cores are busy with
+    # other processes (or with the server's other threads) one short encode then took 470 ms instead of
+    # 8 ms. Read once, when torch is first imported. See docs/performance.md, "Asking in-process".
+    ("OMP_WAIT_POLICY", "PASSIVE"),
 ):
     os.environ.setdefault(_name, _value)
 
