@@ -34,7 +34,9 @@ def is_greeting(question: str) -> bool:
 
 
 def quoted_lines(hit: Hit) -> list[str]:
-    """The matched bullets or sentences of a hit, as they read in the guide (markers removed)."""
+    """The matched bullets or sentences of a hit, as they read in the guide (list markers removed)."""
+    if hit.quotes:
+        return list(hit.quotes)
     lines = hit.chunk.text.split("\n")
     out = []
     for number in hit.lines:
@@ -70,7 +72,7 @@ def citations(hits: list[Hit]) -> tuple[Citation, ...]:
 def compose(question: str, hits: list[Hit]) -> Answer:
     chosen = select(hits)
     cited = citations(chosen)
-    lead = "; ".join(quoted_lines(chosen[0])) or chosen[0].chunk.text
+    lead = "; ".join(quoted_lines(chosen[0])[:2]) or chosen[0].chunk.text
     parts = [f"**{chosen[0].chunk.section_path[-1]}:** {lead} [1]"]
     for n, hit in enumerate(chosen[1:], start=2):
         quote = "; ".join(quoted_lines(hit)) or hit.chunk.text

@@ -19,7 +19,8 @@ from .build import BuildReport, Progress, build_index
 from .conversation import earlier_question
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .records import Answer, Hit
-from .relevance import judge
+from .relevance import OCCUPATION_ANCHORS, judge, without_terms
+from .text import term, words
 from .retrieval import Query, RetrievalConfig, Retriever
 from .store import Store, load_store
 
@@ -64,6 +65,7 @@ class Assistant:
         self.embedder = embedder
         self.config = config
         self.retriever = Retriever(store, embedder, config)
+        self._anchors: np.ndarray | None = None
         self.title = _title(store)
 
     @classmethod
@@ -108,13 +110,32 @@ class Assistant:
         else:
             query, vector = self._understand(question, history)
             hits = self.retriever.search(query, k=k, vector=vector)
-            if verdict_of(self.config, hits, query.terms, self.retriever.vocabulary):
+            if self._covered(query, hits):
                 result = compose.compose(question, hits)
             else:
                 nearby = list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
                 result = compose.abstain(question, nearby, self.title)
         return _with_latency(result, started)
 
+
+    def _covered(self, query: Query, hits: list[Hit]) -> bool:
+        """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report."""
+        if self.config.abstention == "none":
+            return bool(hits)
+        if self.config.abstention == "cosine":
+            return bool(hits) and max(h.dense for h in hits) >= self.config.cosine_floor
+
+        def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
+            foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
+            rest, named = self.embedder.embed([without_terms(query.text, unknown) or "?", foreign])
+            return float(self.retriever.dense_scores(rest).max()), float((self._occupation_anchors() @ named).mean())
+
+        return judge(hits, query.terms, self.retriever.vocabulary, probe).covered
+
+    def _occupation_anchors(self) -> np.ndarray:
+        if self._anchors is None:
+            self._anchors = self.embedder.embed(list(OCCUPATION_ANCHORS))
+        return self._anchors
 
     def _understand(self, question: str, history: Sequence[dict[str, Any]] | None) -> tuple[Query, np.ndarray]:
         """The query to search with, and its vector: for a follow-up, the mean of the question's vector
@@ -134,15 +155,6 @@ class Assistant:
         alone, joined = self.embedder.embed([query.text, f"{context.text} {query.text}"])
         terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
         return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (alone + joined) / 2
-
-
-def verdict_of(config: RetrievalConfig, hits: list[Hit], terms: tuple[str, ...], vocabulary: frozenset[str]) -> bool:
-    """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report."""
-    if config.abstention == "none":
-        return bool(hits)
-    if config.abstention == "cosine":
-        return bool(hits) and max(h.dense for h in hits) >= config.cosine_floor
-    return judge(hits, terms, vocabulary).covered
 
 
 def _with_latency(result: Answer, started: float) -> Answer:

@@ -51,6 +51,7 @@ class Hit:
     dense: float
     lexical: float
     lines: tuple[int, ...]  # corpus lines of the best-matching bullets or sentences, best first
+    quotes: tuple[str, ...] = ()  # those bullets or sentences, verbatim, in the same order
 
 
 @dataclass(frozen=True)

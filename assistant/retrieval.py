@@ -57,6 +57,8 @@ class Retriever:
         units = store.units
         self._unit_line = np.array([u.line for u in units], dtype=np.int64)
         self._unit_whole = np.array([u.whole for u in units], dtype=bool)
+        # What a unit says without its "section path: " prefix: verbatim corpus text, quoted in the answer.
+        self._unit_quote = [u.text[len(c.section) + 2 :] for c in store.chunks for u in c.units]
         # A passage with a single unit has no separate whole-passage unit: that unit stands for it.
         singles = {int(p) for p, n in zip(*np.unique(store.unit_chunk, return_counts=True)) if n == 1}
         self._active = self._unit_whole | np.isin(store.unit_chunk, list(singles)) if config.whole_units_only else np.ones(len(units), bool)
@@ -165,21 +167,18 @@ class Retriever:
                 score=float(combined[row]),
                 dense=float(dense[row]),
                 lexical=float(lexical[row]),
-                lines=self._matched_lines(pos, dense + self.config.lexical_weight * lexical),
+                **self._matched(pos, dense + self.config.lexical_weight * lexical),
             )
             for pos, row in best.items()
         ]
 
-    def _matched_lines(self, chunk_pos: int, combined: np.ndarray, margin: float = 0.06, most: int = 3) -> tuple[int, ...]:
-        """Lines of the chunk's bullets or sentences that score within `margin` of its best one."""
+    def _matched(self, chunk_pos: int, combined: np.ndarray, margin: float = 0.06, most: int = 3) -> dict[str, tuple]:
+        """The passage's bullets or sentences scoring within `margin` of its best one: lines and quotes."""
         rows = [r for r in self._chunk_rows[chunk_pos] if not self._unit_whole[r]]
         if not rows:
-            return (self.store.chunks[chunk_pos].start_line,)
+            return {"lines": (self.store.chunks[chunk_pos].start_line,), "quotes": ()}
         rows.sort(key=lambda r: -combined[r])
         top = combined[rows[0]]
-        lines: list[int] = []
-        for r in rows:
-            line = int(self._unit_line[r])
-            if combined[r] >= top - margin and line not in lines:
-                lines.append(line)
-        return tuple(lines[:most])
+        chosen = [r for r in rows if combined[r] >= top - margin][:most]
+        lines = tuple(dict.fromkeys(int(self._unit_line[r]) for r in chosen))
+        return {"lines": lines, "quotes": tuple(self._unit_quote[r] for r in chosen)}

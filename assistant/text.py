@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
 # that it does not ("how long does it take", "what's the best way to start").
 GENERIC = frozenset(
     """able across actually advice after ago ahead already always answer anyone anything around ask
-    average back bad band become becoming begin best better big book choose choosing common compare
+    average back bad band become becoming begin best better big choose choosing common compare
     consider current day days decide describe detail difference different difficult does easy enough
     especially even ever every exactly example explain fast fastest fit find first focus general give
     go going good great hard help high higher highest important improve include information interested
@@ -40,7 +40,10 @@ GENERIC = frozenset(
     today top try typical typically use used useful usual usually version want way well whole work
     worth year years need needed study studying benefit benefits reach contribute contributing write
     writing wrote succeed success successful involve involved topic topics personal idea ideas put lead
-    leading area areas field option options path paths step steps way ways thing stuff get become""".split()
+    leading area areas field option options path paths step steps way ways thing stuff get become
+    hire hired getting since change changing changed range side instead besides beside non classic
+    mostly count follow deal land expect expected couple differently actually regular run mix together
+    love task tasks important importance proper upside downside pros cons""".split()
 )
 
 # Phrases people write in several ways, rewritten before tokenising (both sides).
@@ -49,7 +52,7 @@ _PHRASES = [
     for p, r in (
         (r"\bmachine[- ]learning\b", "ml"),
         (r"\bartificial intelligence\b", "ai"),
-        (r"\bnatural language processing\b", "nlp"),
+        (r"\bnatural languages? processing\b", "nlp"),
         (r"\blarge language models?\b", "llm"),
         (r"\breinforcement learning\b", "rl"),
         (r"\bentry[- ]level\b", "junior"),
@@ -58,6 +61,7 @@ _PHRASES = [
         (r"\bopen[- ]source\b", "opensource"),
         (r"\bboot[- ]camps?\b", "bootcamp"),
         (r"\bml[- ]ops\b", "mlops"),
+        (r"\bfast\.?ai\b", "fastai"),
         (r"\bself[- ]driving\b", "autonomous"),
         (r"\blanguage models?\b", "llm"),
     )
@@ -82,7 +86,7 @@ SYNONYMS = {
     "textbook": "book", "read": "book", "reading": "book",
     "github": "portfolio", "showcase": "portfolio", "leaderboard": "rank",
     "classification": "supervis", "classifier": "supervis", "net": "network",
-    "robot": "robotic", "gpt": "chatgpt", "forum": "community", "networking": "community", "slack": "community",
+    "robot": "robotic", "ship": "deploy", "shipping": "deploy", "lib": "library", "libs": "library", "gpt": "chatgpt", "forum": "community", "networking": "community", "slack": "community",
     "bank": "finance", "banking": "finance", "fintech": "finance", "medicine": "healthcare", "hospital": "healthcare",
     "film": "entertainment", "calc": "calculus",
     "class": "course", "mooc": "course", "tutorial": "course", "lecture": "course",
@@ -132,4 +136,5 @@ def content_terms(text: str) -> list[str]:
 
 
 GENERIC_TERMS = frozenset(term(w) for w in GENERIC)
-KNOWN_SPELLINGS = frozenset(SYNONYMS) | frozenset(SYNONYMS.values())
+# Words spelling repair may correct to, besides the guide's own: the thesaurus and the question-form words.
+KNOWN_SPELLINGS = frozenset(SYNONYMS) | frozenset(SYNONYMS.values()) | GENERIC | STOPWORDS

@@ -22,7 +22,16 @@ def test_do_i_need_a_phd_cites_a_phd_passage_first(guide_assistant):
 
 @pytest.mark.parametrize(
     "question",
-    ["What's the weather in Paris?", "How do I bake sourdough bread?", "How do I become a registered nurse?", "asdf qwerty zxcv"],
+    [
+        "What's the weather in Paris?",
+        "How do I bake sourdough bread?",
+        "How do I become a registered nurse?",
+        "asdf qwerty zxcv",
+        # off-topic questions that share words with the guide
+        "How much does a plumber earn?",
+        "What degree do I need to become a lawyer?",
+        "Which python snake is best as a pet?",
+    ],
 )
 def test_off_topic_questions_abstain_without_citations(guide_assistant, question):
     answer = guide_assistant.ask(question)
@@ -74,3 +83,29 @@ def test_answer_record_has_the_results_file_shape(guide_assistant):
     record = guide_assistant.ask("Which programming language is essential?").to_dict()
     assert {"answer", "abstained", "citations", "latency_ms"} <= set(record)
     assert {"n", "source", "section", "excerpt", "start_line", "end_line", "score"} <= set(record["citations"][0])
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("is a doctorate required to work in AI?", "PhD|Advanced degree"),
+        ("what should I major in at college for AI?", r"Computer Science \(most common\)"),
+        ("dimensionality reduction like pca, do i need that", r"\bPCA\b"),
+        ("which python libs should i get good at", r"NumPy, pandas, scikit-learn"),
+    ],
+)
+def test_paraphrases_with_words_the_guide_does_not_use_are_answered(guide_assistant, question, expected):
+    answer = guide_assistant.ask(question)
+    assert not answer.abstained
+    assert any(re.search(expected, c.excerpt) for c in answer.citations[:3])
+
+
+def test_the_lead_quotes_the_matched_bullet_verbatim(guide_assistant):
+    from conftest import ROOT
+
+    answer = guide_assistant.ask("Which programming language is essential?")
+    corpus = (ROOT / "corpus" / "ai-ml-career-guide-2026.md").read_text(encoding="utf-8")
+    assert "Python (essential)" in answer.answer
+    assert answer.citations[0].highlight  # the card can emphasise the matched line
+    line = corpus.split("\n")[answer.citations[0].highlight[0] - 1]
+    assert "Python (essential)" in line
