@@ -31,6 +31,7 @@ from assistant.store import load_store  # noqa: E402
 SETS = {
     "dev": ROOT.parent / "shared" / "eval" / "dev.jsonl",
     "own": ROOT / "tests" / "data" / "calibration.jsonl",
+    "blind": ROOT / "tests" / "data" / "blind.jsonl",
 }
 TUTORIAL_CHARS = 500
 
@@ -134,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         'words with the guide ("How much does a plumber earn?"). Metrics as defined in `shared/eval/README.md`;',
         "rows without abstention never abstain, so their `oos` is 0. Each row adds one step to the row above.",
         "",
-        "| setup | dev hit@1 | dev hit@3 | dev mrr@5 | dev false_abstain | dev oos_abstain | own hit@1 | own hit@3 | own mrr@5 | own false_abstain | own oos_abstain |",
-        "| --- | " + " | ".join(["---"] * 10) + " |",
+        "| setup | " + " | ".join(f"{n} {m}" for n in SETS for m in ("hit@1", "hit@3", "mrr@5", "false_abstain", "oos_abstain")) + " |",
+        "| --- | " + " | ".join(["---"] * 5 * len(SETS)) + " |",
         *["| " + " | ".join(row) + " |" for row in table],
         "",
         "## What each step is",
@@ -154,10 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         "  the closest word of the guide (difflib ratio >= 0.8); real words are never changed.",
         "- **Follow-ups**: a question that leans on the conversation is embedded alone and joined to the",
         "  earlier question; the two vectors are averaged.",
-        "- **Abstention** (`assistant/relevance.py`): a question with a topic word the guide never uses is",
-        "  answered only if a unit is close (cosine >= 0.56); one whose topic words are all the guide's is",
-        "  answered unless nothing is even loosely close (< 0.15). A plain cosine threshold cannot do this:",
-        "  the row above it shows the trade-off between answering real questions and refusing off-topic ones.",
+        "- **Abstention** (`assistant/relevance.py`): a question whose topic words are all the guide's is",
+        "  answered unless nothing is even loosely close (cosine < 0.15). One with words the guide never uses",
+        "  is answered if a unit is close (>= 0.56); otherwise the question is embedded again without those",
+        "  words: if that brings it closer to the guide (the foreign words are its subject) and they read as an",
+        "  occupation to the model, it is refused (\"How much does a plumber earn?\"); else it is answered when",
+        "  cosine minus that pull is >= 0.38. A plain cosine threshold cannot do this: the row above it shows",
+        "  the trade-off between answering real questions and refusing off-topic ones.",
         "",
     ]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
