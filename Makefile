@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 7860
+DEV_SET ?= ../shared/eval/dev.jsonl
 
 # Offline by default: no analytics, no hub calls, no telemetry.
 export GRADIO_ANALYTICS_ENABLED := False
@@ -48,7 +49,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 eval: index
-	$(PY) -m assistant eval ../shared/eval/dev.jsonl --out build/dev-results.jsonl
+	$(PY) -m assistant eval $(DEV_SET) --out build/dev-results.jsonl
 
 quality-report: index
 	$(PY) scripts/quality_report.py --out docs/quality.md

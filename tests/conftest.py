@@ -16,7 +16,7 @@ for _name, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 MINI_CORPUS = DATA / "mini-corpus"
-SEED = ROOT.parent / "shared" / "seed" / "ai-ml-career-guide-2026.txt"
+SEED = DATA / "seed" / "ai-ml-career-guide-2026.txt"  # a copy of shared/seed: CI clones the repo alone
 
 
 class FakeEmbedder:
