@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-for _name, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1")):
+for _name, _value in (
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("HF_HUB_DISABLE_TELEMETRY", "1"),
+):
     os.environ.setdefault(_name, _value)
 
 from webapp.server import serve  # noqa: E402
@@ -19,7 +23,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=defaults.port, help="port (env GUIDE_PORT)")
     parser.add_argument("--index", default=str(defaults.index_dir), help="index folder (env GUIDE_INDEX_DIR)")
     parser.add_argument("--corpus", default=str(defaults.corpus_dir), help="corpus folder (env GUIDE_CORPUS_DIR)")
-    parser.add_argument("--watch", action="store_true", default=defaults.watch, help="rebuild the index when corpus files change (env GUIDE_WATCH=1)")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        default=defaults.watch,
+        help="rebuild the index when corpus files change (env GUIDE_WATCH=1)",
+    )
     parser.add_argument(
         "--allowed-origins",
         default=",".join(defaults.allowed_origins),

@@ -93,7 +93,14 @@ def abstain(question: str, nearby_sections: list[str], title: str) -> Answer:
         "You could ask:",
         *[f"- {s}" for s in suggestions],
     ]
-    return Answer(question=question, answer="\n".join(lines), abstained=True, citations=(), suggestions=suggestions, kind="abstain")
+    return Answer(
+        question=question,
+        answer="\n".join(lines),
+        abstained=True,
+        citations=(),
+        suggestions=suggestions,
+        kind="abstain",
+    )
 
 
 def greet(question: str, title: str) -> Answer:
@@ -103,4 +110,11 @@ def greet(question: str, title: str) -> Answer:
         "For example:",
         *[f"- {q}" for q in EXAMPLE_QUESTIONS[:3]],
     ]
-    return Answer(question=question, answer="\n".join(lines), abstained=False, citations=(), suggestions=EXAMPLE_QUESTIONS[:3], kind="greeting")
+    return Answer(
+        question=question,
+        answer="\n".join(lines),
+        abstained=False,
+        citations=(),
+        suggestions=EXAMPLE_QUESTIONS[:3],
+        kind="greeting",
+    )

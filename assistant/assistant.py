@@ -20,9 +20,9 @@ from .conversation import earlier_question
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .records import Answer, Hit
 from .relevance import OCCUPATION_ANCHORS, judge, without_terms
-from .text import term, words
 from .retrieval import Query, RetrievalConfig, Retriever
 from .store import Store, load_store
+from .text import term, words
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 5
@@ -69,7 +69,9 @@ class Assistant:
         self.title = _title(store)
 
     @classmethod
-    def load(cls, index_dir: str | Path = "index", embedder: Embedder | None = None, model: str | None = None) -> Assistant:
+    def load(
+        cls, index_dir: str | Path = "index", embedder: Embedder | None = None, model: str | None = None
+    ) -> Assistant:
         """Open a built index; the model must be the one recorded in its manifest."""
         index_dir = Path(index_dir)
         if embedder is None:
@@ -117,7 +119,6 @@ class Assistant:
                 result = compose.abstain(question, nearby, self.title)
         return _with_latency(result, started)
 
-
     def _covered(self, query: Query, hits: list[Hit]) -> bool:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report."""
         if self.config.abstention == "none":
@@ -154,7 +155,9 @@ class Assistant:
         context = self.retriever.prepare(earlier)
         alone, joined = self.embedder.embed([query.text, f"{context.text} {query.text}"])
         terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
-        return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (alone + joined) / 2
+        return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (
+            alone + joined
+        ) / 2
 
 
 def _with_latency(result: Answer, started: float) -> Answer:

@@ -153,10 +153,7 @@ def _units(section: str, group: list[tuple[int, str]]) -> tuple[Unit, ...]:
     for number, line in group:
         if not line.strip():
             continue
-        if _LIST_MARKER.match(line):
-            parts = [strip_marker(line)]
-        else:
-            parts = split_sentences(line.strip())
+        parts = [strip_marker(line)] if _LIST_MARKER.match(line) else split_sentences(line.strip())
         units.extend(Unit(text=f"{section}: {part}", line=number) for part in parts if part)
     if len(units) > 1:
         joined = "; ".join(u.text.split(": ", 1)[1] for u in units)

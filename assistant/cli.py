@@ -99,13 +99,19 @@ def parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index", default="index", help="index folder (default: index)")
-        p.add_argument("--model", default=None, help="embedding model: a local folder or a model name (default: the bundled all-MiniLM-L6-v2, or $GUIDE_MODEL)")
+        p.add_argument(
+            "--model",
+            default=None,
+            help="embedding model: a local folder or a model name (default: the bundled all-MiniLM-L6-v2, or $GUIDE_MODEL)",
+        )
 
     build = sub.add_parser("build", help="build or update the index from the corpus")
     common(build)
     build.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus)")
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
-    build.add_argument("--if-stale", action="store_true", help="only build when the index is missing or the corpus changed")
+    build.add_argument(
+        "--if-stale", action="store_true", help="only build when the index is missing or the corpus changed"
+    )
     build.set_defaults(run=_build)
 
     ask = sub.add_parser("ask", help="answer one question")

@@ -73,9 +73,7 @@ def read_document(path: Path, source: str) -> Document | CorpusProblem:
     return Document(source=source, text=text, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def load_corpus(
-    corpus_dir: Path, project_root: Path | None = None
-) -> tuple[list[Document], list[CorpusProblem]]:
+def load_corpus(corpus_dir: Path, project_root: Path | None = None) -> tuple[list[Document], list[CorpusProblem]]:
     """All readable documents of `corpus_dir`, and a problem for each file that could not be read."""
     documents: list[Document] = []
     problems: list[CorpusProblem] = []

@@ -86,7 +86,7 @@ class SentenceTransformerEmbedder:
 
     def known_words(self) -> frozenset[str]:
         """Whole words of the model's tokenizer vocabulary: real words that spelling repair must keep."""
-        vocab = getattr(self._model.tokenizer, "get_vocab", dict)()
+        vocab: dict[str, int] = getattr(self._model.tokenizer, "get_vocab", dict)()
         return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 2)
 
     def embed(self, texts: list[str]) -> np.ndarray:

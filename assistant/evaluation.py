@@ -32,7 +32,7 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
             except ValueError as exc:
                 raise ValueError(f"{path}:{number}: not a JSON object ({exc})") from exc
             if not isinstance(case, dict) or "question" not in case:
-                raise ValueError(f"{path}:{number}: a case needs at least a \"question\"")
+                raise ValueError(f'{path}:{number}: a case needs at least a "question"')
             case.setdefault("id", f"case-{number}")
             case.setdefault("expect", "answer")
             cases.append(case)

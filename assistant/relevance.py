@@ -94,7 +94,21 @@ def judge(
     without, occupation = probe(unknown) if probe is not None else (dense, 0.0)
     pull = without - dense
     if pull > 0 and occupation >= OCCUPATION_FLOOR:
-        return Relevance(False, f"the question is about another occupation ({', '.join(unknown[:2])})", dense, unknown, pull, occupation)
+        return Relevance(
+            False,
+            f"the question is about another occupation ({', '.join(unknown[:2])})",
+            dense,
+            unknown,
+            pull,
+            occupation,
+        )
     if dense - pull >= EVIDENCE_FLOOR:
-        return Relevance(True, "the words the guide does not use are not what the question is about", dense, unknown, pull, occupation)
+        return Relevance(
+            True,
+            "the words the guide does not use are not what the question is about",
+            dense,
+            unknown,
+            pull,
+            occupation,
+        )
     return Relevance(False, f"the guide never mentions {', '.join(unknown[:3])}", dense, unknown, pull, occupation)

@@ -61,7 +61,11 @@ class Retriever:
         self._unit_quote = [u.text[len(c.section) + 2 :] for c in store.chunks for u in c.units]
         # A passage with a single unit has no separate whole-passage unit: that unit stands for it.
         singles = {int(p) for p, n in zip(*np.unique(store.unit_chunk, return_counts=True)) if n == 1}
-        self._active = self._unit_whole | np.isin(store.unit_chunk, list(singles)) if config.whole_units_only else np.ones(len(units), bool)
+        self._active = (
+            self._unit_whole | np.isin(store.unit_chunk, list(singles))
+            if config.whole_units_only
+            else np.ones(len(units), bool)
+        )
         self._chunk_rows: list[list[int]] = [[] for _ in store.chunks]
         for row, pos in enumerate(store.unit_chunk):
             self._chunk_rows[int(pos)].append(row)
@@ -74,7 +78,9 @@ class Retriever:
                 self._heading_index.setdefault(t, []).append(pos)
         unit_terms = [content_terms(u.text) for u in units]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
-        self._guide_words = sorted({w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2} | KNOWN_SPELLINGS)
+        self._guide_words = sorted(
+            {w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2} | KNOWN_SPELLINGS
+        )
         known = getattr(embedder, "known_words", None)
         self._english: frozenset[str] = known() if callable(known) else frozenset()
         self._corrections: dict[str, str] = {}

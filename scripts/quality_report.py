@@ -16,8 +16,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -135,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         'words with the guide ("How much does a plumber earn?"). Metrics as defined in `shared/eval/README.md`;',
         "rows without abstention never abstain, so their `oos` is 0. Each row adds one step to the row above.",
         "",
-        "| setup | " + " | ".join(f"{n} {m}" for n in SETS for m in ("hit@1", "hit@3", "mrr@5", "false_abstain", "oos_abstain")) + " |",
+        "| setup | "
+        + " | ".join(f"{n} {m}" for n in SETS for m in ("hit@1", "hit@3", "mrr@5", "false_abstain", "oos_abstain"))
+        + " |",
         "| --- | " + " | ".join(["---"] * 5 * len(SETS)) + " |",
         *["| " + " | ".join(row) + " |" for row in table],
         "",
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         "  answered unless nothing is even loosely close (cosine < 0.15). One with words the guide never uses",
         "  is answered if a unit is close (>= 0.56); otherwise the question is embedded again without those",
         "  words: if that brings it closer to the guide (the foreign words are its subject) and they read as an",
-        "  occupation to the model, it is refused (\"How much does a plumber earn?\"); else it is answered when",
+        '  occupation to the model, it is refused ("How much does a plumber earn?"); else it is answered when',
         "  cosine minus that pull is >= 0.38. A plain cosine threshold cannot do this: the row above it shows",
         "  the trade-off between answering real questions and refusing off-topic ones.",
         "",

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-for _name, _value in (("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"), ("TRANSFORMERS_OFFLINE", "1")):
+for _name, _value in (
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("HF_HUB_DISABLE_TELEMETRY", "1"),
+    ("TRANSFORMERS_OFFLINE", "1"),
+):
     os.environ.setdefault(_name, _value)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +107,7 @@ class RunningServer:
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop(), outlives this method
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "app.py"), "--port", str(self.port), "--index", str(index_dir), *extra_args],
             cwd=ROOT,

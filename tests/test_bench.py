@@ -27,7 +27,17 @@ def test_percentile_matches_numpy():
 @pytest.mark.slow
 def test_bench_writes_every_in_process_section_with_its_command(tmp_path, guide_index):
     out = tmp_path / "performance.md"
-    argv = ["--quick", "--only", "ask,build,search", "--chunks", "120", "--vectors", "2000", "--index", str(guide_index)]
+    argv = [
+        "--quick",
+        "--only",
+        "ask,build,search",
+        "--chunks",
+        "120",
+        "--vectors",
+        "2000",
+        "--index",
+        str(guide_index),
+    ]
     assert bench.main([*argv, "--out", str(out)]) == 0
     report = out.read_text()
     for heading in ("## Targets", "## Asking in-process", "## Scale: building an index", "## Scale: search"):

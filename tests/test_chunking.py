@@ -64,7 +64,10 @@ def test_line_spans_point_at_the_verbatim_text():
 def test_units_are_bullets_and_sentences_with_their_section_path():
     chunks = chunk_document(doc(GUIDE))
     intro, scientist = chunks[0], chunks[1]
-    assert [u.text for u in intro.units if not u.whole] == ["The Guide: Intro sentence one.", "The Guide: Intro sentence two."]
+    assert [u.text for u in intro.units if not u.whole] == [
+        "The Guide: Intro sentence one.",
+        "The Guide: Intro sentence two.",
+    ]
     bullet = [u for u in scientist.units if not u.whole and "Advanced" in u.text][0]
     assert bullet.text == "Roles > Scientist: Advanced degree required"
     assert bullet.line == GUIDE.split("\n").index("- Advanced degree required") + 1

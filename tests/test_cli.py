@@ -37,8 +37,10 @@ def test_eval_writes_results_and_prints_metrics(tmp_path, capsys, monkeypatch):
     assert main(["build", "--index", str(index)]) == 0
     questions = tmp_path / "q.jsonl"
     questions.write_text(
-        json.dumps({"id": "a", "question": "Do I need a PhD?", "expect": "answer", "evidence": ["PhD"]}) + "\n"
-        + json.dumps({"id": "b", "question": "How do I bake bread?", "expect": "abstain"}) + "\n"
+        json.dumps({"id": "a", "question": "Do I need a PhD?", "expect": "answer", "evidence": ["PhD"]})
+        + "\n"
+        + json.dumps({"id": "b", "question": "How do I bake bread?", "expect": "abstain"})
+        + "\n"
     )
     out = tmp_path / "r.jsonl"
     capsys.readouterr()

@@ -18,7 +18,9 @@ def seed_bullets() -> list[str]:
 
 
 def test_every_seed_bullet_is_a_list_item_of_the_corpus():
-    corpus_items = {line[2:].strip() for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.startswith("- ")}
+    corpus_items = {
+        line[2:].strip() for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.startswith("- ")
+    }
     bullets = seed_bullets()
     assert len(bullets) > 100
     missing = [b for b in bullets if b not in corpus_items]
@@ -39,7 +41,12 @@ def test_every_seed_sentence_is_in_the_corpus_verbatim():
 def test_corpus_has_the_guide_structure_as_headings():
     headings = [line for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     assert headings[0] == "# AI and Machine Learning Career Guide 2026"
-    for expected in ("## AI/ML Career Roles", "### AI Research Scientist", "#### Graduate", "### Senior ML Engineer / Staff Scientist"):
+    for expected in (
+        "## AI/ML Career Roles",
+        "### AI Research Scientist",
+        "#### Graduate",
+        "### Senior ML Engineer / Staff Scientist",
+    ):
         assert expected in headings
 
 
