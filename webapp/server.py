@@ -68,6 +68,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     try:
         AllowedOrigins.parse(settings.allowed_origins)
     except ValueError as exc:  # say which entry is malformed, without a traceback
