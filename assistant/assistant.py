@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .records import Answer, Hit
 from .relevance import OCCUPATION_ANCHORS, judge, without_terms
 from .retrieval import Query, RetrievalConfig, Retriever
-from .store import Store, load_store
+from .store import Store, load_store, read_manifest
 from .text import term, words
 
 MAX_QUESTION_CHARS = 2000
@@ -75,8 +76,6 @@ class Assistant:
         """Open a built index; the model must be the one recorded in its manifest."""
         index_dir = Path(index_dir)
         if embedder is None:
-            from .store import read_manifest
-
             recorded = read_manifest(index_dir).get("model", {}).get("name")
             embedder = SentenceTransformerEmbedder(model or recorded)
         return cls(load_store(index_dir, embedder.name, embedder.dimension), embedder)
@@ -153,16 +152,14 @@ class Assistant:
         if earlier is None:
             return query, self.embedder.embed([query.text])[0]
         context = self.retriever.prepare(earlier)
-        alone, joined = self.embedder.embed([query.text, f"{context.text} {query.text}"])
+        joined_text = f"{context.text} {query.text}"
+        alone, joined = self.embedder.embed([query.text, joined_text])
+        # The question's own words count twice: "and for statistics?" is about statistics first.
         terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
-        return Query(text=f"{context.text} {query.text}", terms=terms, corrections=query.corrections), (
-            alone + joined
-        ) / 2
+        return Query(text=joined_text, terms=terms, corrections=query.corrections), (alone + joined) / 2
 
 
 def _with_latency(result: Answer, started: float) -> Answer:
-    from dataclasses import replace
-
     return replace(result, latency_ms=(time.perf_counter() - started) * 1000)
 
 
