@@ -162,6 +162,11 @@ def theme() -> gr.themes.Base:
     )
 
 
+# How many questions from the chat page and the /chat endpoint are answered at once. Retrieval and
+# rendering run in parallel; the model calls are serialized by a lock (assistant/live.py), so more slots
+# only queue there. Measured by `make bench` (docs/performance.md, "Load").
+ANSWERING_CONCURRENCY = 8
+
 # What mount_gradio_app needs besides the Blocks: in Gradio 6 theme and CSS are page options.
 PAGE_OPTIONS: dict[str, Any] = {"theme": theme(), "css": render.CSS}
 
@@ -199,10 +204,13 @@ def build_blocks(live: LiveAssistant, settings: Settings) -> gr.Blocks:
 
         outputs = [question, chatbot, turns, notice]
         private: dict[str, Any] = {"api_visibility": "private"}
-        question.submit(callbacks.respond, [question, turns], outputs, **private)
-        chatbot.example_select(callbacks.pick, [turns], outputs, **private)
-        chatbot.option_select(callbacks.pick, [turns], outputs, **private)
+        # The events that answer share one pool of ANSWERING_CONCURRENCY slots (Gradio's default is one call
+        # at a time per event); the model itself still runs one encode at a time (assistant/live.py).
+        answering: dict[str, Any] = {"concurrency_limit": ANSWERING_CONCURRENCY, "concurrency_id": "answer"}
+        question.submit(callbacks.respond, [question, turns], outputs, **private, **answering)
+        chatbot.example_select(callbacks.pick, [turns], outputs, **private, **answering)
+        chatbot.option_select(callbacks.pick, [turns], outputs, **private, **answering)
         chatbot.like(callbacks.rate, [turns], None, **private)
         chatbot.clear(lambda: ([], ""), None, [turns, notice], **private)
-        gr.api(callbacks.api_chat, api_name="chat")
+        gr.api(callbacks.api_chat, api_name="chat", **answering)
     return blocks
