@@ -34,16 +34,14 @@ def is_greeting(question: str) -> bool:
 
 
 def quoted_lines(hit: Hit) -> list[str]:
-    """The matched bullets or sentences of a hit, as they read in the guide (list markers removed)."""
-    if hit.quotes:
-        return list(hit.quotes)
-    lines = hit.chunk.text.split("\n")
-    out = []
-    for number in hit.lines:
-        index = number - hit.chunk.start_line
-        if 0 <= index < len(lines) and lines[index].strip():
-            out.append(strip_marker(lines[index]))
-    return out
+    """What to quote from a hit, as it reads in the guide (list markers removed). When the whole list is
+    quoted, the items that answer the question are in bold."""
+    if not hit.quotes:
+        return [strip_marker(hit.chunk.text.split("\n")[0])]
+    emphasise = len(set(hit.quote_lines)) > len(hit.lines)
+    return [
+        f"**{quote}**" if emphasise and line in hit.lines else quote for quote, line in zip(hit.quotes, hit.quote_lines)
+    ]
 
 
 def select(hits: list[Hit]) -> list[Hit]:
@@ -69,13 +67,22 @@ def citations(hits: list[Hit]) -> tuple[Citation, ...]:
     )
 
 
+def join_quotes(quotes: list[str]) -> str:
+    """Bullets joined by "; ", sentences (which end in their own full stop) by a space."""
+    text = ""
+    for quote in quotes:
+        ended = text.rstrip("*").endswith((".", "!", "?"))
+        text = quote if not text else f"{text} {quote}" if ended else f"{text}; {quote}"
+    return text
+
+
 def compose(question: str, hits: list[Hit]) -> Answer:
     chosen = select(hits)
     cited = citations(chosen)
-    lead = "; ".join(quoted_lines(chosen[0])[:2]) or chosen[0].chunk.text
+    lead = join_quotes(quoted_lines(chosen[0])) or chosen[0].chunk.text
     parts = [f"**{chosen[0].chunk.section_path[-1]}:** {lead} [1]"]
     for n, hit in enumerate(chosen[1:], start=2):
-        quote = "; ".join(quoted_lines(hit)) or hit.chunk.text
+        quote = join_quotes(quoted_lines(hit)) or hit.chunk.text
         parts.append(f"- *{hit.chunk.section_path[-1]}:* {quote} [{n}]")
     if len(parts) > 1:
         parts.insert(1, "\nThe guide also says:")

@@ -51,7 +51,8 @@ class Hit:
     dense: float
     lexical: float
     lines: tuple[int, ...]  # corpus lines of the best-matching bullets or sentences, best first
-    quotes: tuple[str, ...] = ()  # those bullets or sentences, verbatim, in the same order
+    quotes: tuple[str, ...] = ()  # what the answer quotes, verbatim, in reading order: those lines, or the whole list
+    quote_lines: tuple[int, ...] = ()  # the corpus line of each quote
 
 
 @dataclass(frozen=True)

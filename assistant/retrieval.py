@@ -27,6 +27,7 @@ from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term
 
 DENSE_CANDIDATES = 256
 MAX_REPAIRS = 40
+STANDS_OUT = 0.08  # cosine by which one bullet must beat its whole passage to be quoted alone
 
 
 @dataclass(frozen=True)
@@ -173,18 +174,29 @@ class Retriever:
                 score=float(combined[row]),
                 dense=float(dense[row]),
                 lexical=float(lexical[row]),
-                **self._matched(pos, dense + self.config.lexical_weight * lexical),
+                **self._matched(pos, dense + self.config.lexical_weight * lexical, dense),
             )
             for pos, row in best.items()
         ]
 
-    def _matched(self, chunk_pos: int, combined: np.ndarray, margin: float = 0.06, most: int = 3) -> dict[str, tuple]:
-        """The passage's bullets or sentences scoring within `margin` of its best one: lines and quotes."""
-        rows = [r for r in self._chunk_rows[chunk_pos] if not self._unit_whole[r]]
-        if not rows:
-            return {"lines": (self.store.chunks[chunk_pos].start_line,), "quotes": ()}
-        rows.sort(key=lambda r: -combined[r])
-        top = combined[rows[0]]
-        chosen = [r for r in rows if combined[r] >= top - margin][:most]
-        lines = tuple(dict.fromkeys(int(self._unit_line[r]) for r in chosen))
-        return {"lines": lines, "quotes": tuple(self._unit_quote[r] for r in chosen)}
+    def _matched(
+        self, chunk_pos: int, combined: np.ndarray, dense: np.ndarray, margin: float = 0.06, most: int = 3
+    ) -> dict[str, tuple]:
+        """The passage's lines that match (within `margin` of its best), and what the answer quotes.
+
+        The answer quotes the matched lines, or the whole list when no line stands out from the passage
+        as a whole (the best line is less than STANDS_OUT closer in meaning than the whole): "What books
+        do you recommend?" asks for the list, "Do I need a PhD?" for the one PhD bullet of its list."""
+        rows = self._chunk_rows[chunk_pos]
+        line_rows = sorted((r for r in rows if not self._unit_whole[r]), key=lambda r: -combined[r])
+        if not line_rows:
+            return {"lines": (self.store.chunks[chunk_pos].start_line,)}
+        matched = [r for r in line_rows if combined[r] >= combined[line_rows[0]] - margin][:most]
+        whole = [r for r in rows if self._unit_whole[r]]
+        quoted = line_rows if whole and max(dense[r] for r in line_rows) - dense[whole[0]] < STANDS_OUT else matched
+        quoted = sorted(quoted)  # reading order, so a lead of several quotes reads as the guide does
+        return {
+            "lines": tuple(dict.fromkeys(int(self._unit_line[r]) for r in matched)),
+            "quotes": tuple(self._unit_quote[r] for r in quoted),
+            "quote_lines": tuple(int(self._unit_line[r]) for r in quoted),
+        }

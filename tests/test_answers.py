@@ -109,3 +109,10 @@ def test_the_lead_quotes_the_matched_bullet_verbatim(guide_assistant):
     assert answer.citations[0].highlight  # the card can emphasise the matched line
     line = corpus.split("\n")[answer.citations[0].highlight[0] - 1]
     assert "Python (essential)" in line
+
+
+def test_a_list_question_quotes_the_list_and_a_pointed_one_the_bullet(guide_assistant):
+    books = guide_assistant.ask("What books do you recommend?").answer
+    assert "Hands-On Machine Learning" in books and "Pattern Recognition and ML" in books
+    phd = guide_assistant.ask("Do I need a PhD?").answer.split("\n")[0]
+    assert "PhD (for research roles)" in phd and "MS in Data Science" not in phd
