@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -152,6 +155,24 @@ def server(guide_index: Path, tmp_path_factory: pytest.TempPathFactory):
     running = RunningServer(guide_index, tmp_path_factory.mktemp("server"))
     yield running
     running.stop()
+
+
+@contextmanager
+def chat_client(url: str) -> Iterator[Any]:
+    """A gradio_client `Client` for the app at `url`, closed on exit, with its heartbeat stream off.
+
+    The heartbeat stream only keeps session state alive, which the /chat endpoint does not use; left open
+    it holds the server's shutdown for up to 15 s after the tests are done.
+    """
+    from gradio_client import Client
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "_stream_heartbeat", staticmethod(lambda *args: None))
+        client = Client(url, verbose=False)
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 BROWSER_ARGS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -64,11 +65,20 @@ def test_invalid_input_is_422_with_a_message(server, body, kind):
     assert "question" in message.lower() or "history" in message.lower()
 
 
-def test_a_body_that_is_not_json_is_422(server):
-    response = httpx.post(
-        server.url + "/api/ask", content=b"Do I need a PhD?", headers={"Content-Type": "application/json"}
-    )
-    assert "not valid JSON" in assert_error(response, 422, "invalid")
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"Do I need a PhD?", "Expecting value"),
+        (b'{"question": "Do I need a \xff PhD?"}', "UTF-8"),
+        (b'{"question": "Do I need a PhD?", "history": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "nested"),
+        (b'{"question": ' + b"9" * 5000 + b"}", "digits"),
+    ],
+    ids=["not-json", "invalid-utf8", "deeply-nested", "5000-digit-number"],
+)
+def test_a_body_that_is_not_json_is_422(server, content, reason):
+    response = httpx.post(server.url + "/api/ask", content=content, headers={"Content-Type": "application/json"})
+    message = assert_error(response, 422, "invalid_json")
+    assert message.startswith("The request body is not valid JSON: ") and reason in message, message
 
 
 def test_a_question_over_2000_characters_is_413(server):
@@ -79,6 +89,17 @@ def test_a_question_over_2000_characters_is_413(server):
 def test_a_huge_body_is_413_before_it_is_read(server):
     history = [{"role": "user", "content": "x" * 1000}] * 300
     assert_error(ask(server, {"question": "Do I need a PhD?", "history": history}), 413, "too_large")
+
+
+def test_a_chunked_body_over_the_limit_is_413_too(server):
+    """Without a Content-Length the limit is counted while reading (httpx sends a generator chunked)."""
+    history = [{"role": "user", "content": "x" * 1000}] * 300
+    body = json.dumps({"question": "Do I need a PhD?", "history": history}).encode()
+    pieces = (body[i : i + 16384] for i in range(0, len(body), 16384))
+    response = httpx.post(server.url + "/api/ask", content=pieces, headers={"Content-Type": "application/json"})
+    assert "transfer-encoding" in response.request.headers and "content-length" not in response.request.headers
+    assert "262,144" in assert_error(response, 413, "too_large")
+    assert ask(server, {"question": "Do I need a PhD?"}).status_code == 200
 
 
 def test_an_unknown_api_path_is_a_json_404(server):

@@ -1,21 +1,15 @@
 """The running app through gradio_client: the public /chat endpoint that scripts and benchmarks call."""
 
 import pytest
+from conftest import chat_client
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def client(server):
-    from gradio_client import Client
-
-    # The client's heartbeat stream only keeps session state alive, which /chat does not use; left
-    # open it holds the session server's shutdown for up to 15 s after the tests are done.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Client, "_stream_heartbeat", staticmethod(lambda *args: None))
-        client = Client(server.url, verbose=False)
+    with chat_client(server.url) as client:
         yield client
-        client.close()
 
 
 def test_chat_endpoint_returns_the_cited_answer_record(client):

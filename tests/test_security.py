@@ -1,8 +1,19 @@
-"""The origin allow-list, the CSP it produces, and the rate limiter, as plain logic (no server)."""
+"""The origin allow-list, the CSP it produces, the rate limiter and the body limit, without a server."""
+
+import asyncio
+import json
 
 import pytest
 
-from webapp.security import AllowedOrigins, RateLimiter, is_asking, normalise_origin, retry_after
+from webapp.security import (
+    MAX_UPLOAD_BYTES,
+    AllowedOrigins,
+    BodyLimit,
+    RateLimiter,
+    is_asking,
+    normalise_origin,
+    retry_after,
+)
 
 
 def test_localhost_on_any_port_and_the_servers_own_origin_are_allowed_by_default():
@@ -95,3 +106,68 @@ def test_only_the_routes_that_ask_are_counted():
     assert not is_asking("GET", "/gradio_api/queue/data")
     assert not is_asking("POST", "/gradio_api/upload")
     assert not is_asking("GET", "/")
+
+
+# -- the body limit, driven as an ASGI app -----------------------------------------------------------
+
+
+def drive(limit: BodyLimit, path: str, pieces: list[bytes], headers=()) -> tuple[list[dict], list[dict], int]:
+    """Run `limit` around an app that reads the whole body and echoes its size: (sent, app saw, pieces read)."""
+    incoming = [{"type": "http.request", "body": p, "more_body": i < len(pieces) - 1} for i, p in enumerate(pieces)]
+    read, sent, seen = [], [], []
+
+    async def receive():
+        read.append(1)
+        return incoming.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    async def app(scope, receive, send):
+        size = 0
+        while True:
+            message = await receive()
+            seen.append(message)
+            if message["type"] == "http.disconnect":
+                raise OSError("client went away")  # as Starlette's ClientDisconnect would
+            size += len(message["body"])
+            if not message["more_body"]:
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": str(size).encode()})
+
+    limit.app = app
+    scope = {"type": "http", "method": "POST", "path": path, "headers": list(headers)}
+    asyncio.run(limit(scope, receive, send))
+    return sent, seen, len(read)
+
+
+def test_a_body_under_the_limit_reaches_the_app_whole():
+    sent, seen, _ = drive(BodyLimit(None, limit=100), "/api/ask", [b"a" * 60, b"a" * 40])
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"100"
+
+
+def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit_and_the_rest_is_not_read():
+    sent, seen, read = drive(BodyLimit(None, limit=100), "/api/ask", [b"a" * 60, b"a" * 60, b"a" * 60, b"a" * 60])
+    assert read == 2  # the third and fourth pieces were never asked for
+    assert seen[-1] == {"type": "http.disconnect"}
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]  # the app's reply dropped
+    assert sent[0]["status"] == 413
+    body = json.loads(sent[1]["body"])
+    assert body == {"error": "too_large", "message": "The request body is over the limit of 100 bytes."}
+
+
+def test_a_declared_content_length_over_the_limit_is_refused_before_the_app_runs():
+    headers = [(b"content-length", b"1000")]
+    sent, seen, read = drive(BodyLimit(None, limit=100), "/gradio_api/queue/join", [b"a" * 1000], headers)
+    assert (read, seen, sent[0]["status"]) == (0, [], 413)
+    body = json.loads(sent[1]["body"])
+    assert body["error"] == "too_large" and body["detail"] == body["message"]  # Gradio's front end shows detail
+    assert "1,000 bytes" in body["message"]
+
+
+def test_uploads_have_their_own_larger_limit():
+    limit = BodyLimit(None, limit=100)
+    assert limit.limit_for("/gradio_api/upload") == MAX_UPLOAD_BYTES > limit.limit_for("/api/ask") == 100
+    sent, _, _ = drive(limit, "/gradio_api/upload", [b"a" * 60, b"a" * 60])
+    assert sent[0]["status"] == 200

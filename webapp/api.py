@@ -1,8 +1,9 @@
 """The JSON API: `POST /api/ask` returns the answer record, and every error is `{"error", "message"}`.
 
 The route validates the request, hands the question to the live assistant and returns `Answer.to_dict()`
-unchanged. Statuses: 422 invalid input, 413 a question or body too large, 503 no usable index; the
-origin check and the rate limit (403, 429) live in `security.Guard` and use the same error body.
+unchanged. Statuses: 422 invalid input (`invalid_json` when the body does not parse), 413 a question or
+body too large, 503 no usable index; the origin check and the rate limit (403, 429) live in
+`security.Guard`, the body size limit in `security.BodyLimit`, and use the same error body.
 Text in the record is returned raw (not HTML-escaped): integrators must escape it, see docs/api.md.
 Left out on purpose: streaming, authentication, and any other endpoint than asking.
 """
@@ -21,7 +22,7 @@ from assistant.assistant import MAX_QUESTION_CHARS, QuestionError, validate_ques
 from assistant.store import IndexError_
 
 # A question is at most 2,000 characters; the rest is room for a long conversation history.
-# `security.Guard` refuses larger bodies from their Content-Length, before they are read.
+# `security.BodyLimit` refuses larger bodies: from their Content-Length, else while they are read.
 MAX_BODY_BYTES = 256 * 1024
 QUESTION_ERROR_STATUS = {"empty": 422, "invalid": 422, "too_long": 413}
 
@@ -61,7 +62,7 @@ class AnswerRecord(BaseModel):
 
 class ErrorBody(BaseModel):
     error: str = Field(
-        description="A stable kind: invalid, empty, too_long, too_large, rate_limited, origin_not_allowed, index_not_ready."
+        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, index_not_ready."
     )
     message: str = Field(description="A sentence for a person.")
 
@@ -113,21 +114,45 @@ def install(app: fastapi.FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: fastapi.Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid", _describe(exc.errors()))
+        errors = list(exc.errors())
+        unparsed = next((e for e in errors if e.get("type") == "json_invalid"), None)
+        if unparsed is not None:  # json.JSONDecodeError: FastAPI keeps its reason and position
+            reason = unparsed.get("ctx", {}).get("error", "it does not parse")
+            loc = unparsed.get("loc", ())
+            where = f" at character {loc[-1]}" if len(loc) > 1 and isinstance(loc[-1], int) else ""
+            return invalid_json(f"{reason}{where}")
+        return error_response(422, "invalid", _describe(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: fastapi.Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI turns any other failure to parse the body into a bare 400 raised from the parser's error.
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+            return invalid_json(_parse_failure(exc.__cause__))
         return error_response(exc.status_code, "http_error", str(exc.detail))
 
 
-def _describe(errors: Any) -> str:
+EXAMPLE = 'Send JSON like {"question": "Do I need a PhD?", "history": []}.'
+
+
+def invalid_json(reason: str) -> JSONResponse:
+    return error_response(422, "invalid_json", f"The request body is not valid JSON: {reason}. {EXAMPLE}")
+
+
+def _parse_failure(exc: ValueError | RecursionError) -> str:
+    """Why `json.loads` gave up, for a person: invalid UTF-8, nesting too deep, a number too long."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not UTF-8 (byte 0x{exc.object[exc.start]:02x} at position {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if "digits" in str(exc):  # Python's limit on integer string conversion (4,300 digits by default)
+        return "a number in it has too many digits"
+    return str(exc).rstrip(".") or type(exc).__name__
+
+
+def _describe(errors: list[Any]) -> str:
     """Pydantic's error list as one sentence: 'question: Field required; ...'."""
-    example = 'Send JSON like {"question": "Do I need a PhD?", "history": []}.'
-    errors = list(errors)
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return f"The request body is not valid JSON. {example}"
     parts = []
     for error in errors[:3]:
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return f"The request is not valid: {'; '.join(parts)}. {example}"
+    return f"The request is not valid: {'; '.join(parts)}. {EXAMPLE}"

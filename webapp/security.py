@@ -1,14 +1,16 @@
-"""Who may embed the chat and call the API, and how often: the origin allow-list, CSP and a rate limiter.
+"""Who may embed the chat and call the API, how often and how much: the origin allow-list, CSP, a rate
+limiter and a body size limit.
 
 `AllowedOrigins` is the one policy behind three things: the CSP `frame-ancestors` sent with every page,
 the CORS answers (`origin_regex` feeds Starlette's CORSMiddleware), and the refusal of requests that
 carry a foreign `Origin` header. `RateLimiter` counts the requests that ask a question (the JSON API and
 Gradio's queue/run routes), per client address, in a sliding window. `Guard` is the thin ASGI shell that
-applies both; everything above it is plain logic, tested without a server.
+applies both; everything above it is plain logic, tested without a server. `BodyLimit` caps every
+request body (uploads to Gradio get a larger cap), counting bytes as they arrive.
 
 Left out on purpose: client identity beyond the socket address (X-Forwarded-For is trivially forged, so
 behind a reverse proxy every user shares the proxy's budget: rate-limit at the proxy there), cookies and
-authentication, and limits on Gradio's other routes (heartbeats, uploads, static assets).
+authentication, and rate limits on Gradio's other routes (heartbeats, uploads, static assets).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .api import MAX_BODY_BYTES, error_response
+
+# Gradio's upload routes take files; the chat offers none, so this only bounds what a stray client can send.
+UPLOAD_PATHS = ("/gradio_api/upload", "/gradio_api/process_recording")
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 
 # localhost on any port is allowed by default: a page a developer serves from their own machine can embed
 # the widget without configuration, while no page on the internet can (its origin is never localhost).
@@ -128,7 +134,7 @@ def is_asking(method: str, path: str) -> bool:
 
 
 class Guard:
-    """ASGI middleware: CSP on every response; origin, body size and rate limit checks on the asking routes.
+    """ASGI middleware: CSP on every response; origin and rate limit checks on the asking routes.
 
     Mount it inside Starlette's CORSMiddleware so its refusals still carry CORS headers and a widget on
     an allowed page can read the 429 instead of seeing a network error.
@@ -146,12 +152,7 @@ class Guard:
             return
         refusal = self._refusal(scope)
         if refusal is not None:
-            status, kind, message, headers = refusal
-            # Gradio's front end shows `detail` of a failed request; the API keeps the two-key body.
-            extra = {"detail": message} if scope["path"].startswith("/gradio_api/") else {}
-            response = error_response(status, kind, message, **extra)
-            response.headers.update(headers)
-            await response(scope, receive, send)
+            await refuse(scope, receive, send, *refusal)
             return
 
         async def send_with_csp(message) -> None:
@@ -171,11 +172,78 @@ class Guard:
                 f"Requests from {origin} are not allowed; the server's operator can add it with --allowed-origins."
             )
             return 403, "origin_not_allowed", message, {}
-        size = headers.get("content-length", "0")
-        if size.isdigit() and int(size) > MAX_BODY_BYTES:
-            return 413, "too_large", f"The request body is {int(size):,} bytes; the limit is {MAX_BODY_BYTES:,}.", {}
         client = (scope.get("client") or ("unknown", 0))[0]
         wait_s = self.limiter.hit(client)
         if wait_s > 0:
             return 429, "rate_limited", self.limiter.message(wait_s), {"Retry-After": str(retry_after(wait_s))}
         return None
+
+
+async def refuse(scope, receive, send, status: int, kind: str, message: str, headers: dict | None = None) -> None:
+    """Send the error body; Gradio's front end shows `detail` of a failed request, the API keeps two keys."""
+    extra = {"detail": message} if scope["path"].startswith("/gradio_api/") else {}
+    response = error_response(status, kind, message, **extra)
+    response.headers.update(headers or {})
+    await response(scope, receive, send)
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over `limit` bytes, counted as the body arrives.
+
+    A declared Content-Length over the limit is refused before the app runs. Otherwise (chunked bodies,
+    or a Content-Length that lies) the `http.request` messages are counted as the app reads them; once
+    the count passes the limit the 413 is sent, the app is told the client went away, whatever it answers
+    to that is dropped, and the rest of the body is never read (the server discards it). Gradio's
+    upload routes get `upload_limit` instead.
+    """
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, upload_limit: int = MAX_UPLOAD_BYTES):
+        self.app = app
+        self.limit = limit
+        self.upload_limit = upload_limit
+
+    def limit_for(self, path: str) -> int:
+        return self.upload_limit if path.rstrip("/").startswith(UPLOAD_PATHS) else self.limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = next((v for k, v in scope.get("headers", []) if k.lower() == b"content-length"), b"")
+        if declared.isdigit() and int(declared) > limit:
+            message = f"The request body is {int(declared):,} bytes; the limit is {limit:,}."
+            await refuse(scope, receive, send, 413, "too_large", message)
+            return
+        received = 0
+        started = refused = answered = False
+
+        async def counting_receive():
+            nonlocal received, refused, answered
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:  # a response under way cannot become a 413; the app just stops reading
+                        text = f"The request body is over the limit of {limit:,} bytes."
+                        await refuse(scope, receive, send, 413, "too_large", text)
+                        answered = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def send_unless_refused(message) -> None:
+            nonlocal started
+            if answered:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, send_unless_refused)
+        except Exception:
+            if not refused:  # after a refusal, the app's complaint that the client went away is expected
+                raise

@@ -1,8 +1,9 @@
 """Composes the web server: the JSON API, the embed widget and its docs, and the Gradio chat at "/".
 
-Order matters: CORS is the outermost layer so that the Guard's refusals (403, 413, 429) still carry CORS
-headers a permitted page can read; the Guard adds the CSP `frame-ancestors` and the rate limit; the
-app's own routes come before the Gradio mount, which takes every path left.
+Order matters: CORS is the outermost layer so that the refusals (403, 413, 429) still carry CORS headers
+a permitted page can read; the Guard adds the CSP `frame-ancestors`, the origin check and the rate limit;
+inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; the app's own routes
+come before the Gradio mount, which takes every path left.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from assistant.store import IndexError_
 
 from . import api
 from .chat import PAGE_OPTIONS, build_blocks
-from .security import AllowedOrigins, Guard, RateLimiter
+from .security import AllowedOrigins, BodyLimit, Guard, RateLimiter
 from .settings import Settings
 from .watch import start_upkeep
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
+    app.add_middleware(BodyLimit)  # added first, so it runs inside the Guard
     app.add_middleware(Guard, origins=origins, limiter=RateLimiter(settings.rate_limit, settings.rate_window_s))
     app.add_middleware(
         CORSMiddleware,
