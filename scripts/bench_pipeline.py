@@ -217,7 +217,7 @@ def search_tier(vectors: np.ndarray, queries: np.ndarray, distribution: str, rep
     import faiss
 
     from assistant.retrieval import DENSE_CANDIDATES
-    from assistant.store import make_faiss_index
+    from assistant.store import hnsw_of, make_faiss_index
 
     n, dimension = vectors.shape
     exact = faiss.IndexFlatIP(dimension)
@@ -248,7 +248,7 @@ def search_tier(vectors: np.ndarray, queries: np.ndarray, distribution: str, rep
         wide_samples.append((time.perf_counter() - started) * 1000)
     recall = recall_at_10(found, truth)
     sweep = []
-    hnsw = getattr(approximate, "hnsw", None)
+    hnsw = hnsw_of(approximate)
     if hnsw is not None:  # the recall and latency other efSearch settings would give on the same graph
         chosen = hnsw.efSearch
         for ef in EF_SWEEP:
@@ -264,7 +264,7 @@ def search_tier(vectors: np.ndarray, queries: np.ndarray, distribution: str, rep
     return SearchFigures(
         n=n,
         distribution=distribution,
-        index_type=type(approximate).__name__,
+        index_type=index_type(approximate),
         index_build_s=index_build_s,
         exact=Timing(tuple(exact_samples)),
         approximate=Timing(tuple(approx_samples)),
@@ -275,17 +275,31 @@ def search_tier(vectors: np.ndarray, queries: np.ndarray, distribution: str, rep
     )
 
 
-EF_SWEEP = (64, 128, 256, 512, 1024)
+EF_SWEEP = (256, 512, 768, 1024, 1536)
 
 
 def recall_at_10(found: list[np.ndarray], truth: np.ndarray) -> float:
     return float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]))
 
 
+def index_type(index: object) -> str:
+    """The faiss class, with the index a refining index wraps: `IndexRefineFlat(IndexHNSWSQ)`."""
+    import faiss
+
+    base = getattr(index, "base_index", None)
+    inner = f"({type(faiss.downcast_index(base)).__name__})" if base is not None else ""
+    return type(index).__name__ + inner
+
+
 def index_settings(index: object) -> str:
-    hnsw = getattr(index, "hnsw", None)
+    from assistant.store import hnsw_of
+
+    hnsw = hnsw_of(index)
     if hnsw is not None:
-        return f"M={hnsw.nb_neighbors(1)}, efConstruction={hnsw.efConstruction}, efSearch={hnsw.efSearch}"
+        refine = getattr(index, "k_factor", None)
+        return f"M={hnsw.nb_neighbors(1)}, efConstruction={hnsw.efConstruction}, efSearch={hnsw.efSearch}" + (
+            f", re-rank {refine:g}k" if refine is not None else ""
+        )
     nprobe = getattr(index, "nprobe", None)
     if nprobe is not None:
         return f"nlist={index.nlist}, nprobe={nprobe}"  # type: ignore[attr-defined]
