@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -138,7 +139,10 @@ def drive(limit: BodyLimit, path: str, pieces: list[bytes], headers=()) -> tuple
 
     limit.app = app
     scope = {"type": "http", "method": "POST", "path": path, "headers": list(headers)}
-    asyncio.run(limit(scope, receive, send))
+    # A thread of its own: Playwright's sync API (the session's browser fixture) may already run an event
+    # loop in this thread, and asyncio.run refuses to start a second one there.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, limit(scope, receive, send)).result()
     return sent, seen, len(read)
 
 
