@@ -94,7 +94,8 @@ def make_faiss_index(vectors: np.ndarray) -> Any:
         if len(vectors):
             flat.add(vectors)
         return flat
-    graph = faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    # faiss's type stubs take the quantizer type for a ScalarQuantizer; the C++ signature takes the enum.
+    graph = faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
     graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     graph.hnsw.efSearch = HNSW_EF_SEARCH
     step = max(1, len(vectors) // HNSW_TRAIN_SAMPLE)
