@@ -76,8 +76,11 @@ def _eval(args: argparse.Namespace) -> int:
     from . import evaluation
 
     cases = evaluation.read_cases(Path(args.questions))
-    assistant = Assistant.load(args.index, model=args.model)
-    results = evaluation.run(cases, lambda q, h: assistant.ask(q, h))
+    if args.url:  # through the server's JSON API, the path users take
+        results = evaluation.run(cases, evaluation.ask_over_http(args.url))
+    else:
+        assistant = Assistant.load(args.index, model=args.model)
+        results = evaluation.run(cases, lambda q, h: assistant.ask(q, h).to_dict())
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8") as handle:
@@ -124,6 +127,11 @@ def parser() -> argparse.ArgumentParser:
     common(ev)
     ev.add_argument("questions", help="JSONL file of cases (see shared/eval/README.md)")
     ev.add_argument("--out", help="write the results file here")
+    ev.add_argument(
+        "--url",
+        help="ask a running server (POST URL/api/ask) instead of loading the index in-process, "
+        "e.g. http://127.0.0.1:7860; start it with --rate-limit 0 or the run waits out the limit",
+    )
     ev.add_argument("-v", "--verbose", action="store_true", help="list the cases that missed")
     ev.set_defaults(run=_eval)
     return top
