@@ -4,8 +4,7 @@ The package is the pipeline (corpus -> chunks -> vectors -> index -> retrieval -
 no web framework or argument parser; the chat window, the JSON API and the CLI are thin shells around it.
 """
 
-__version__ = "0.1.0"
-
-from .assistant import Assistant, QuestionError  # noqa: E402
+from .assistant import Assistant, QuestionError
+from .version import __version__
 
 __all__ = ["Assistant", "QuestionError", "__version__"]

@@ -1,13 +1,16 @@
 """The Assistant: loads an index and answers questions with cited excerpts of the guide.
 
 This is the one entry point the shells (CLI, chat window, JSON API) call. It validates the question,
-recognises greetings, rewrites follow-ups with the conversation, retrieves, decides whether the guide
-covers the question, and composes the answer record.
+recognises social turns (assistant/social.py), resolves what a follow-up leans on
+(assistant/conversation.py), splits a question in several parts (assistant/multipart.py), retrieves
+for each part, decides whether the guide covers it and what it lacks (assistant/relevance.py), and
+composes the answer record (assistant/answer.py).
 """
 
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -16,12 +19,15 @@ from typing import Any
 import numpy as np
 
 from . import answer as compose
-from .build import BuildReport, Progress, build_index
-from .conversation import earlier_question
+from . import social
+from .config import Config
+from .conversation import Resolved, leans_on_context, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
+from .guide import OCCUPATION_ANCHORS, TITLE
+from .multipart import split_parts
 from .records import Answer, Hit
-from .relevance import OCCUPATION_ANCHORS, judge, without_terms
-from .retrieval import Query, RetrievalConfig, Retriever
+from .relevance import Relevance, judge, without_terms
+from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
 from .text import term, words
 
@@ -50,7 +56,7 @@ def validate_question(question: Any) -> str:
                 "The question contains text that is not valid Unicode; please send plain text.", "invalid"
             ) from None
     cleaned = " ".join(question.split())
-    if not cleaned:
+    if not "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cf").strip():  # zero-width only
         raise QuestionError("Please type a question about the guide, for example: Do I need a PhD?", "empty")
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise QuestionError(
@@ -61,7 +67,7 @@ def validate_question(question: Any) -> str:
 
 
 class Assistant:
-    def __init__(self, store: Store, embedder: Embedder, config: RetrievalConfig = RetrievalConfig()):
+    def __init__(self, store: Store, embedder: Embedder, config: Config = Config()):
         self.store = store
         self.embedder = embedder
         self.config = config
@@ -71,32 +77,18 @@ class Assistant:
 
     @classmethod
     def load(
-        cls, index_dir: str | Path = "index", embedder: Embedder | None = None, model: str | None = None
+        cls,
+        index_dir: str | Path = "index",
+        embedder: Embedder | None = None,
+        model: str | None = None,
+        config: Config = Config(),
     ) -> Assistant:
         """Open a built index; the model must be the one recorded in its manifest."""
         index_dir = Path(index_dir)
         if embedder is None:
             recorded = read_manifest(index_dir).get("model", {}).get("name")
             embedder = SentenceTransformerEmbedder(model or recorded)
-        return cls(load_store(index_dir, embedder.name, embedder.dimension), embedder)
-
-    @staticmethod
-    def build(
-        corpus_dir: str | Path = "corpus",
-        index_dir: str | Path = "index",
-        embedder: Embedder | None = None,
-        *,
-        model: str | None = None,
-        project_root: str | Path | None = None,
-        progress: Progress | None = None,
-    ) -> BuildReport:
-        return build_index(
-            Path(corpus_dir),
-            Path(index_dir),
-            embedder or SentenceTransformerEmbedder(model),
-            project_root=Path(project_root) if project_root is not None else None,
-            progress=progress,
-        )
+        return cls(load_store(index_dir, embedder.name, embedder.dimension), embedder, config)
 
     def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, k: int = DEFAULT_K) -> Answer:
         started = time.perf_counter()
@@ -106,57 +98,99 @@ class Assistant:
             if exc.kind != "empty":
                 raise
             return Answer(question="", answer=str(exc), abstained=False, citations=(), kind="empty")
-        if compose.is_greeting(question):
-            result = compose.greet(question, self.title)
-        else:
-            query, vector = self._understand(question, history)
-            hits = self.retriever.search(query, k=k, vector=vector)
-            if self._covered(query, hits):
-                result = compose.compose(question, hits)
+        turn = social.classify(question)
+        if turn is not None:
+            return _with_latency(compose.social(question, turn, self.title), started)
+        resolved = resolve(question, history) if self.config.follow_ups else Resolved(question)
+        parts = split_parts(resolved.text)
+        if len(parts) == 1:
+            hits, relevance = self._search(resolved.text, resolved.context, k)
+            if relevance.covered:
+                result = compose.compose(question, hits, self.config, relevance.missing)
             else:
-                nearby = list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
-                result = compose.abstain(question, nearby, self.title)
+                result = compose.abstain(question, _nearby(hits), self.title, relevance.missing)
+        else:
+            result = self._answer_parts(question, parts, resolved.context, k)
         return _with_latency(result, started)
 
-    def _covered(self, query: Query, hits: list[Hit]) -> bool:
-        """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report."""
+    def _answer_parts(self, question: str, parts: list[str], context: str | None, k: int) -> Answer:
+        answered: list[tuple[str, list[Hit] | None]] = []
+        missing: list[str] = []
+        led: set[str] = set()
+        for i, part in enumerate(parts):
+            part_context = parts[i - 1] if i and leans_on_context(part) else context
+            hits, relevance = self._search(part, part_context, k)
+            # A part that leans on the one before must not just find that part's passage again.
+            fresh = [h for h in hits if h.chunk.id not in led] or hits
+            answered.append((part, fresh if relevance.covered else None))
+            missing += relevance.missing
+            if relevance.covered:
+                led.add(fresh[0].chunk.id)
+        if all(hits is None for _, hits in answered):
+            nearby = _nearby(self._search(question, context, k)[0])
+            return compose.abstain(question, nearby, self.title, tuple(dict.fromkeys(missing)))
+        return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
+
+    def _search(self, text: str, context: str | None, k: int) -> tuple[list[Hit], Relevance]:
+        """Hits for a question (with the earlier text it leans on) and whether the guide covers it.
+
+        With a context, the vector is the mean of the question's own and that of the two joined (cosine
+        is linear, so this averages scores): "and for statistics?" stays about statistics first."""
+        query = self.retriever.prepare(text)
+        if context:
+            # An earlier turn that could not have been asked (not Unicode) is not context; a long one is
+            # cut, so that a 200 KB history costs no more than a question.
+            try:
+                context = validate_question(context[:MAX_QUESTION_CHARS])
+            except QuestionError:
+                context = None
+        if context:
+            earlier = self.retriever.prepare(context)
+            joined = f"{earlier.text} {query.text}"
+            alone, with_context = self.embedder.embed([query.text, joined])
+            vector = (alone + with_context) / 2
+            # The question's own words count twice, and only they earn the heading bonus (focus): "and
+            # for statistics?" after a maths question is about the Statistics section first.
+            terms = query.terms * 2 + tuple(t for t in earlier.terms if t not in query.terms)
+            search = Query(joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms)
+        else:
+            vector = self.embedder.embed([query.text])[0]
+            search = query
+        hits = self.retriever.search(search, k=k, vector=vector)
+        return hits, self._judge(query, search, hits)
+
+    def _judge(self, query: Query, search: Query, hits: list[Hit]) -> Relevance:
+        """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.
+        Only the question's own words can be foreign to the guide; the context was answered before."""
         if self.config.abstention == "none":
-            return bool(hits)
+            return Relevance(bool(hits), "abstention is off", 0.0)
         if self.config.abstention == "cosine":
-            return bool(hits) and max(h.dense for h in hits) >= self.config.cosine_floor
+            best = max((h.dense for h in hits), default=0.0)
+            return Relevance(bool(hits) and best >= self.config.cosine_floor, "cosine floor", best)
 
         def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
             foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
-            rest, named = self.embedder.embed([without_terms(query.text, unknown) or "?", foreign])
+            rest, named = self.embedder.embed([without_terms(search.text, unknown) or "?", foreign])
             return float(self.retriever.dense_scores(rest).max()), float((self._occupation_anchors() @ named).mean())
 
-        return judge(hits, query.terms, self.retriever.vocabulary, probe).covered
+        return judge(
+            hits,
+            query.terms,
+            self.retriever.vocabulary,
+            probe,
+            aliased=frozenset(t for t, _ in query.aliases),
+            text=query.text,
+            config=self.config,
+        )
 
     def _occupation_anchors(self) -> np.ndarray:
         if self._anchors is None:
             self._anchors = self.embedder.embed(list(OCCUPATION_ANCHORS))
         return self._anchors
 
-    def _understand(self, question: str, history: Sequence[dict[str, Any]] | None) -> tuple[Query, np.ndarray]:
-        """The query to search with, and its vector: for a follow-up, the mean of the question's vector
-        and that of the question joined to the earlier one (cosine is linear, so this averages scores)."""
-        query = self.retriever.prepare(question)
-        earlier = earlier_question(question, history) if self.config.follow_ups else None
-        if earlier is not None:
-            # An earlier "question" that could not have been asked (too long, not Unicode) is not context:
-            # spelling repair on 200 KB of history would cost seconds, a denial of service in one request.
-            try:
-                earlier = validate_question(earlier)
-            except QuestionError:
-                earlier = None
-        if earlier is None:
-            return query, self.embedder.embed([query.text])[0]
-        context = self.retriever.prepare(earlier)
-        joined_text = f"{context.text} {query.text}"
-        alone, joined = self.embedder.embed([query.text, joined_text])
-        # The question's own words count twice: "and for statistics?" is about statistics first.
-        terms = query.terms * 2 + tuple(t for t in context.terms if t not in query.terms)
-        return Query(text=joined_text, terms=terms, corrections=query.corrections), (alone + joined) / 2
+
+def _nearby(hits: list[Hit]) -> list[str]:
+    return list(dict.fromkeys(h.chunk.section_path[-1] for h in hits if h.dense > 0.2))
 
 
 def _with_latency(result: Answer, started: float) -> Answer:
@@ -165,4 +199,4 @@ def _with_latency(result: Answer, started: float) -> Answer:
 
 def _title(store: Store) -> str:
     titles = [f.get("title") for f in store.manifest.get("corpus", {}).get("files", {}).values() if f.get("title")]
-    return str(titles[0]) if len(titles) == 1 else "the guide"
+    return str(titles[0]) if len(titles) == 1 else TITLE

@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
 from .chunking import ChunkingParams, chunk_document, document_title, text_hash
 from .corpus import corpus_files, load_corpus, source_name
 from .embedding import Embedder
@@ -36,6 +35,7 @@ from .store import (
     load_store,
     write_build,
 )
+from .version import __version__
 
 Progress = Callable[[int, int], None]  # (units embedded so far, units to embed); called with 0 first
 EMBED_BATCH = 64  # small enough that a progress bar moves, large enough to keep the model busy

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
 from .assistant import Assistant, QuestionError
 from .build import Progress
 from .store import IndexError_
+from .version import __version__
 
 
 def _build(args: argparse.Namespace) -> int:

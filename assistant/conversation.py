@@ -1,50 +1,183 @@
-"""Follow-up questions: turn "and how much do they earn?" into a question that stands on its own.
+"""Conversation: which earlier turn a question leans on, and what "the fourth one" points at.
 
-A question that leans on the conversation (a pronoun without a subject, "and ...", "what about ...",
-"what else ...", or just a few words) is searched together with the user's previous question, which
-carries the subject: the assistant averages the question's embedding with that of both questions
-joined, so the new question keeps its own weight ("and for statistics?" after a maths question). Answers of the assistant are not used: they quote the guide, and would pull the
-search back to the passage already shown. Not done: resolving references further back than the last
-user question that stands on its own.
+A question that stands on its own ("Do I need a PhD?") is answered on its own, whatever came before.
+History is used only when the question needs it: a pronoun or a pointer without its subject ("how
+much do they earn?", "at that level?"), ellipsis ("and for seniors?", "what about salaries?"), or no
+topic word at all ("how long does that take?"). The turn it leans on is the latest exchange that
+answered something: a refused question, a greeting or a "thanks" lends no topic.
+
+A reference to an item of the previous answer ("what is the fourth one for?", "the first of those",
+"which of the two takes longer?") is replaced by that item's text: the items are the previous answer's
+first list (as sent back in `history`: Markdown bullets or numbers), else the bullets of its first
+citation, when the client sends citations (docs/api.md).
+
+History turns are {"role": "user"|"assistant", "content": str}, oldest first; an assistant turn may
+also carry "kind" (the answer record's) and "citations" (a list of {"section", "excerpt"}).
+Not done: references further back than the last answered exchange.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .text import content_terms
+from .lexicon import ORDINALS
+from .text import GENERIC_TERMS, content_terms
+
+MAX_HISTORY_TURNS = 50  # only the most recent turns are looked at; older ones cannot change the answer
+MAX_CONTEXT_CHARS = 300  # of an earlier answer, as context: its opening names the subject
+NO_TOPIC_KINDS = frozenset({"abstain", "greeting", "social", "language", "empty"})
+# How an assistant reply that refused begins (assistant/answer.py), for clients that send no "kind".
+REFUSAL_OPENINGS = ("The guide doesn't cover", "The guide does not cover")
 
 _LEANS_ON_CONTEXT = re.compile(
-    r"^\s*(and|also|but|so|then|what about|how about|and what|what else|anything else|same for|"
-    r"ok(ay)?|what if)\b|\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|one|ones|"
-    r"there|else|such|the same|this role|that role|that job|this job|the role|the job)\b",
+    r"^\s*(and|also|but|so|then|what about|how about|what else|anything else|same for|what if|"
+    r"is that|are they|for (the )?(juniors?|seniors?|them|that))\b"
+    r"|\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|one|ones|there|else|such|"
+    r"the same|the two|both|former|latter|above)\b",
     re.IGNORECASE,
 )
-MAX_HISTORY_TURNS = 50  # only the most recent turns are looked at; older ones cannot change the answer
+_ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
+# A pointer ends in a noun of the list, "of those", or where the sentence goes on with a verb: "the first
+# one", "the 2nd of those", "what is the fourth for?"; not "the first year" or "what should I learn first".
+_LIST_NOUN = (
+    r"(?:one|ones|item|option|path|role|level|book|course|project|skill|language|framework|entry|bullet|point|choice)s?"
+)
+_OF_THOSE = r"(?:of\s+)?(?:those|these|them|the\s+list|that\s+list|you\s+listed|you\s+mentioned)"
+_GOES_ON = r"(?=\s*(?:[?.!,]|$)|\s+(?:is|are|was|for|do|does|mean|means|take|takes|cost|costs|pay|pays|about|involve|involves|require|requires)\b)"
+_ITEM_REFERENCE = re.compile(
+    rf"\bthe\s+(?P<ord>{_ORDINAL_WORDS})(?:\s+{_LIST_NOUN}(?:\s+{_OF_THOSE})?\b|\s+{_OF_THOSE}\b|{_GOES_ON})"
+    r"|\b(?:number|no\.|#)\s*(?P<num>\d{1,2})\b",
+    re.IGNORECASE,
+)
+_PAIR_REFERENCE = re.compile(
+    rf"\b(?:(?:the|these|those)\s+two(?:\s+{_LIST_NOUN})?(?:\s+{_OF_THOSE})?\b(?!\s+(?!{_LIST_NOUN})[a-z]+\s+(?:are|is))"
+    r"|both(?:\s+of\s+(?:them|those))?\b)",
+    re.IGNORECASE,
+)
+_PROSE_LIST = re.compile(r":\s*([^.:;]+?,[^.:;]+?\s(?:and|or)\s[^.:;]+?)(?:\.|$)")
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(.+?)\s*$")
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)|\s*\[\d{1,2}\]|`")
 
 
-def user_turns(history: Sequence[Any] | None) -> list[str]:
-    """The user's earlier questions, oldest first, from a list of {"role", "content"} dicts."""
-    turns: list[str] = []
+@dataclass(frozen=True)
+class Exchange:
+    """One earlier question and the reply it got."""
+
+    question: str
+    answer: str = ""
+    kind: str | None = None
+    citations: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def lends_topic(self) -> bool:
+        if self.kind in NO_TOPIC_KINDS:
+            return False
+        return not self.answer.lstrip().startswith(REFUSAL_OPENINGS)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The question to search with, and the earlier text that gives it its subject (None: stands alone)."""
+
+    text: str
+    context: str | None = None
+    item_reference: bool = False
+
+
+def exchanges(history: Sequence[Any] | None) -> list[Exchange]:
+    """The conversation as question/answer pairs, oldest first; malformed turns are skipped."""
+    pairs: list[Exchange] = []
     for turn in list(history or [])[-MAX_HISTORY_TURNS:]:
-        if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
-            turns.append(turn["content"].strip())
-    return [t for t in turns if t]
+        if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
+            continue
+        content = turn["content"].strip()
+        if turn.get("role") == "user" and content:
+            pairs.append(Exchange(content))
+        elif turn.get("role") == "assistant" and pairs and not pairs[-1].answer:
+            kind = turn.get("kind") if isinstance(turn.get("kind"), str) else None
+            cited = turn.get("citations")
+            citations = tuple(c for c in cited if isinstance(c, dict)) if isinstance(cited, list) else ()
+            pairs[-1] = Exchange(pairs[-1].question, content, kind, citations)
+    return pairs
 
 
-def is_follow_up(question: str) -> bool:
-    return bool(_LEANS_ON_CONTEXT.search(question)) or len(content_terms(question)) <= 1
+def has_topic(question: str) -> bool:
+    return any(t not in GENERIC_TERMS for t in content_terms(question))
 
 
-def earlier_question(question: str, history: Sequence[Any] | None) -> str | None:
-    """The previous user question a follow-up depends on, or None when the question stands alone."""
-    previous = user_turns(history)
-    if not previous or not is_follow_up(question):
+def leans_on_context(question: str) -> bool:
+    if _LEANS_ON_CONTEXT.search(question) or _ITEM_REFERENCE.search(question):
+        return True
+    return not has_topic(question)
+
+
+def plain(text: str) -> str:
+    """An answer line without Markdown emphasis and citation markers."""
+    return " ".join(_MARKUP.sub("", text).split()).strip(" :;")
+
+
+def items_of(exchange: Exchange) -> list[str]:
+    """The items of an answer: its first list, else the bullets of its first citation."""
+    items: list[str] = []
+    for line in exchange.answer.split("\n"):
+        match = _LIST_ITEM.match(line)
+        if match:
+            items.append(plain(match.group(1)))
+        elif items and line.strip():
+            break  # the first list ends where other text starts
+    if not items:
+        lead = exchange.answer.split("\n", 1)[0]
+        if lead.count(";") >= 1:  # a list quoted inline: "**Books:** a; b; c [1]"
+            items = [plain(p) for p in re.sub(r"^\*\*[^*]+:\*\*", "", lead).split(";")]
+    if not items:  # a list in prose: "... four specializations: Computer Vision, NLP, RL and MLOps."
+        match = _PROSE_LIST.search(plain(exchange.answer))
+        if match:
+            items = [p.strip() for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", match.group(1))]
+    if not items and exchange.citations:
+        excerpt = str(exchange.citations[0].get("excerpt", ""))
+        items = [plain(m.group(1)) for line in excerpt.split("\n") if (m := _LIST_ITEM.match(line))]
+    return [i for i in items if i]
+
+
+def subject_of(exchange: Exchange, with_answer: bool) -> str:
+    """What an earlier exchange was about: its question, and, for a question with no topic of its own
+    ("at that level?"), the opening of its answer, which names what the answer was about."""
+    if not with_answer:
+        return exchange.question
+    opening = plain(exchange.answer.split("\n\n", 1)[0])[:MAX_CONTEXT_CHARS]
+    sections = [str(c.get("section", "")).split(" > ")[-1] for c in exchange.citations[:1]]
+    return " ".join(p for p in (exchange.question, *sections, opening) if p)
+
+
+def resolve_items(question: str, items: list[str]) -> str | None:
+    """The question with "the fourth one" / "the two" replaced by the items' text, or None."""
+    if not items:
         return None
-    # The nearest earlier question that stands on its own names the subject.
-    for earlier in reversed(previous):
-        if not is_follow_up(earlier):
-            return earlier
-    return previous[-1]
+    match = _ITEM_REFERENCE.search(question)
+    if match:
+        position = int(match.group("num")) if match.group("num") else ORDINALS[match.group("ord").lower()]
+        index = position - 1 if position > 0 else len(items) + position
+        if 0 <= index < len(items):
+            return f"{question[: match.start()]}{items[index]}{question[match.end() :]}".strip()
+        return None
+    match = _PAIR_REFERENCE.search(question)
+    if match and len(items) >= 2:
+        both = f"{items[0]} or {items[1]}"
+        return f"{question[: match.start()]}{both}{question[match.end() :]}".strip()
+    return None
+
+
+def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
+    """The question as it stands on its own, with the earlier turn's subject when it leans on one."""
+    if not leans_on_context(question):
+        return Resolved(question)
+    earlier = next((e for e in reversed(exchanges(history)) if e.lends_topic), None)
+    if earlier is None:
+        return Resolved(question)
+    resolved = resolve_items(question, items_of(earlier))
+    if resolved is not None:
+        return Resolved(resolved, earlier.question, item_reference=True)
+    return Resolved(question, subject_of(earlier, with_answer=not has_topic(question)))

@@ -41,6 +41,11 @@ class Embedder(Protocol):
         """float32 array of shape (len(texts), dimension), each row of unit length."""
         ...
 
+    def known_words(self) -> frozenset[str]:
+        """Real words the model knows (lower case): spelling repair leaves them alone. A wrapper must pass
+        this on: without it, repair turns ordinary words into guide words (lawyer -> layers)."""
+        ...
+
 
 def resolve_model(spec: str | None) -> tuple[str, str]:
     """(name recorded in the manifest, what sentence-transformers loads) for a model setting.
@@ -86,7 +91,7 @@ class SentenceTransformerEmbedder:
 
     def known_words(self) -> frozenset[str]:
         """Whole words of the model's tokenizer vocabulary: real words that spelling repair must keep."""
-        vocab: dict[str, int] = getattr(self._model.tokenizer, "get_vocab", dict)()
+        vocab: dict[str, int] = self._model.tokenizer.get_vocab()
         return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 2)
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -59,7 +59,7 @@ def first_hit_rank(citations: Iterable[dict[str, Any]], evidence: Iterable[str])
 
 
 def case_kind(case: dict[str, Any]) -> str:
-    """"answer", "multipart", "abstain" or "social" (how the case is scored)."""
+    """ "answer", "multipart", "abstain" or "social" (how the case is scored)."""
     expect = case.get("expect", "answer")
     if expect == "answer" and case.get("groups"):
         return "multipart"
@@ -96,14 +96,12 @@ def score(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
     def hit(k: int) -> Callable[[dict[str, Any], dict[str, Any]], bool]:
         return lambda c, r: _rank_ok(first_hit_rank(r["citations"], c.get("evidence", [])), k)
 
+    ranks = [first_hit_rank(r["citations"], c.get("evidence", [])) for c, r in answerable]
     metrics: dict[str, float | int] = {
         "cases": len(cases),
         "hit@1": share(answerable, hit(1)),
         "hit@3": share(answerable, hit(3)),
-        "mrr@5": sum(
-            1 / k for c, r in answerable if _rank_ok(k := first_hit_rank(r["citations"], c.get("evidence", [])), 5)
-        )
-        / max(len(answerable), 1),
+        "mrr@5": sum(1 / k for k in ranks if k is not None and k <= 5) / max(len(answerable), 1),
         "false_abstain": share(answerable, lambda c, r: bool(r["abstained"])),
         "caveat_on_answerable": share(answerable, lambda c, r: bool(r.get("not_covered"))),
         "oos_abstain": share(out_of_scope, handled),
@@ -185,7 +183,9 @@ def misses(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[s
         if kind == "abstain":
             lines.append(f"{case['id']}: answered (top: {top}) but should abstain or name what is missing")
         elif kind == "social":
-            lines.append(f"{case['id']}: social turn got kind {result.get('kind')} with {len(result['citations'])} citation(s)")
+            lines.append(
+                f"{case['id']}: social turn got kind {result.get('kind')} with {len(result['citations'])} citation(s)"
+            )
         elif result["abstained"]:
             lines.append(f"{case['id']}: abstained but the guide covers it")
         elif kind == "multipart":

@@ -42,6 +42,9 @@ class SerializedEmbedder:
         with self._lock:
             return self.inner.embed(texts)
 
+    def known_words(self) -> frozenset[str]:
+        return self.inner.known_words()
+
 
 class LiveAssistant:
     def __init__(

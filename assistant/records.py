@@ -43,16 +43,29 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Match:
+    """How well one bullet or sentence of a passage matches the question."""
+
+    line: int  # its corpus line
+    quote: str  # its verbatim text, without the list marker
+    score: float  # fused score (cosine + weighted BM25)
+    dense: float  # cosine alone
+    lexical: float  # BM25, divided by the question's best (0: no word of the question in it)
+    position: int  # reading order within the passage (several sentences can share a line)
+
+
+@dataclass(frozen=True)
 class Hit:
-    """A chunk found for a question: the fused score of its best unit, and the lines that matched."""
+    """A chunk found for a question: the fused score of its best unit, and how each of its lines matched.
+
+    What to quote and which lines to mark is the answer's decision (assistant/answer.py)."""
 
     chunk: Chunk
     score: float
     dense: float
     lexical: float
-    lines: tuple[int, ...]  # corpus lines of the best-matching bullets or sentences, best first
-    quotes: tuple[str, ...] = ()  # what the answer quotes, verbatim, in reading order: those lines, or the whole list
-    quote_lines: tuple[int, ...] = ()  # the corpus line of each quote
+    matches: tuple[Match, ...] = ()  # the passage's bullets and sentences, best first
+    whole_dense: float | None = None  # cosine of the passage as a whole (None: a one-line passage)
 
 
 @dataclass(frozen=True)
@@ -81,8 +94,9 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...] = ()
-    kind: str = "answer"  # "answer", "abstain", "greeting" or "empty"
+    kind: str = "answer"  # "answer", "abstain", "greeting", "social", "language" or "empty"
     latency_ms: float = 0.0
+    not_covered: tuple[str, ...] = ()  # what the question asks that the guide never mentions ("Toronto")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,5 +106,6 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": list(self.suggestions),
             "kind": self.kind,
+            "not_covered": list(self.not_covered),
             "latency_ms": round(self.latency_ms, 2),
         }

@@ -3,12 +3,19 @@
 Each retrieval unit is a bullet, a sentence or a whole passage with its section path. A question is
 matched against every unit both ways; a unit's score is its cosine similarity plus a weighted BM25
 score (divided by the best BM25 score of the question), and a passage takes the score of its best unit,
-plus a small bonus when its own heading names the question's topic ("statistics" -> Statistics).
+plus a small bonus when its own heading names the question's topic ("statistics" -> Statistics), or,
+for a question that names no topic at all ("how do I get started?"), when it is one of the guide's
+summaries (guide.SUMMARIES). A passage that is not guidance (guide.NOT_GUIDANCE: a closing
+advertisement) is found only by a question that names what only it offers ("coaching").
 
-Before matching, words neither the guide nor the model's vocabulary knows are corrected to a close
-word of the guide ("salery" -> "salary"); real words are left alone, so "start" never becomes "stats".
+Before matching, the question's words are brought to the guide's vocabulary: a word neither the guide nor
+the model knows is corrected to a close word of the guide ("salery" -> "salary"; real words are left
+alone, so "start" never becomes "stats"), and a real word the guide never uses stands for the guide word
+the model finds closest in meaning, when it is close enough ("hospital" -> medical). Those aliases feed
+BM25 and the relevance decision; the dense side needs none.
+
 BM25 is rebuilt from chunks.jsonl when an index is loaded (milliseconds for a guide), so the on-disk
-format needs no second index file. `RetrievalConfig` switches each step off, for the quality report.
+format needs no second index file. Left out on purpose: choosing what to quote (assistant/answer.py).
 """
 
 from __future__ import annotations
@@ -20,38 +27,38 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
+from .config import Config
 from .embedding import Embedder
-from .records import Hit
+from .guide import NOT_GUIDANCE, SUMMARIES
+from .records import Hit, Match
 from .store import Store
 from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, words
-
-DENSE_CANDIDATES = 256
-MAX_REPAIRS = 40
-STANDS_OUT = 0.08  # cosine by which one bullet must beat its whole passage to be quoted alone
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
-    lexical_weight: float = 0.35  # 0 turns BM25 off
-    heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
-    spelling: bool = True
-    follow_ups: bool = True
-    abstention: str = "signals"  # "signals" (relevance.judge), "cosine" (best cosine < cosine_floor), "none"
-    cosine_floor: float = 0.30
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question as retrieval sees it: the text to embed, and its lexical terms after spelling repair."""
+    """A question as retrieval sees it: the text to embed, and its lexical terms after spelling repair.
+
+    `aliases` maps a term the guide never uses to the guide's term it stands for (kinship >= alias_floor)."""
 
     text: str
     terms: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    kinship: tuple[tuple[str, float], ...] = ()  # per unknown term: cosine to the closest word of the guide
+    focus: tuple[str, ...] | None = None  # the question's own terms, when `terms` also hold its context
+
+    @property
+    def topic_terms(self) -> tuple[str, ...]:
+        return self.terms if self.focus is None else self.focus
+
+    @property
+    def lexical_terms(self) -> tuple[str, ...]:
+        return self.terms + tuple(guide for _, guide in self.aliases)
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, config: RetrievalConfig = RetrievalConfig()):
+    def __init__(self, store: Store, embedder: Embedder, config: Config = Config()):
         self.store = store
         self.embedder = embedder
         self.config = config
@@ -77,13 +84,26 @@ class Retriever:
         for pos, chunk in enumerate(store.chunks):
             for t in set(content_terms(chunk.section_path[-1])):
                 self._heading_index.setdefault(t, []).append(pos)
+        self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
+        self._not_guidance = np.array([c.section_path[-1] in NOT_GUIDANCE for c in store.chunks], dtype=bool)
         unit_terms = [content_terms(u.text) for u in units]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
-        self._guide_words = sorted(
-            {w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2} | KNOWN_SPELLINGS
-        )
-        known = getattr(embedder, "known_words", None)
-        self._english: frozenset[str] = known() if callable(known) else frozenset()
+        # What the whole guide is about (its titles' words: "ai", "ml", "career"): naming only these, a
+        # question is broad ("how do I get into ML?") and its lead is a summary.
+        titles = [f.get("title", "") for f in store.manifest.get("corpus", {}).get("files", {}).values()]
+        self.broad_terms = frozenset(t for title in titles for t in content_terms(str(title)))
+        # Words only a passage that is not guidance uses ("coaching"): a question must name one to find it.
+        owner = [int(c) for c in store.unit_chunk]
+        guidance = {t for c, terms in zip(owner, unit_terms) if not self._not_guidance[c] for t in terms}
+        advert = {t for c, terms in zip(owner, unit_terms) if self._not_guidance[c] for t in terms}
+        self._advert_terms = frozenset(advert - guidance)
+        guide_words = {w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2}
+        self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
+        # The guide's own words (one per term) that an unknown word may stand for; embedded on first use.
+        self._alias_words = sorted({w for w in guide_words if w not in STOPWORDS and term(w) not in GENERIC_TERMS})
+        self._alias_vectors: np.ndarray | None = None
+        self._kinship: dict[str, tuple[str, float]] = {}
+        self._english = embedder.known_words()
         self._corrections: dict[str, str] = {}
         self._bm25 = bm25s.BM25()
         if units:
@@ -102,11 +122,27 @@ class Retriever:
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 
+    def kinship(self, unknown: list[str]) -> dict[str, tuple[str, float]]:
+        """For words the guide never uses: the guide's term closest in meaning to each, by the model, and
+        the cosine ("hospital" -> medical 0.67, "toronto" -> local 0.42). At most max_aliases words."""
+        todo = [w for w in dict.fromkeys(unknown) if w not in self._kinship][: self.config.max_aliases]
+        if todo and self._alias_words:
+            if self._alias_vectors is None:
+                self._alias_vectors = self.embedder.embed(self._alias_words)
+            if len(self._kinship) > 50_000:  # bounded: a stream of random words must not grow it forever
+                self._kinship.clear()
+            similarity = self.embedder.embed(todo) @ self._alias_vectors.T
+            for word, row in zip(todo, similarity):
+                best = int(np.argmax(row))
+                self._kinship[word] = (term(self._alias_words[best]), float(row[best]))
+        return {w: self._kinship[w] for w in unknown if w in self._kinship}
+
     def prepare(self, question: str) -> Query:
         corrections = []
-        # At most MAX_REPAIRS distinct words are looked up: a 2,000-character question of made-up words
+        # At most max_repairs distinct words are looked up: a 2,000-character question of made-up words
         # would otherwise cost a second of fuzzy matching.
-        for word in list(dict.fromkeys(words(question)))[:MAX_REPAIRS] if self.config.spelling else []:
+        distinct = list(dict.fromkeys(words(question)))[: self.config.max_repairs] if self.config.spelling else []
+        for word in distinct:
             fixed = self.correct(word) if word not in STOPWORDS else word
             if fixed != word:
                 corrections.append((word, fixed))
@@ -114,39 +150,58 @@ class Retriever:
         for wrong, right in corrections:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
-        return Query(text=text, terms=tuple(content_terms(text)), corrections=tuple(corrections))
+        terms = tuple(content_terms(text))
+        foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) > 2}
+        unknown = [w for w, t in foreign.items() if t in terms and t not in self.vocabulary and t not in GENERIC_TERMS]
+        kin = self.kinship(unknown)
+        aliases = tuple((term(w), guide) for w, (guide, cos) in kin.items() if cos >= self.config.alias_floor)
+        kinship = tuple((term(w), cos) for w, (_, cos) in kin.items())
+        return Query(text=text, terms=terms, corrections=tuple(corrections), aliases=aliases, kinship=kinship)
 
     # -- scoring ---------------------------------------------------------------------------------------
 
     def lexical_scores(self, terms: tuple[str, ...]) -> np.ndarray:
-        """BM25 score of every unit, divided by the best one (0..1)."""
+        """BM25 score of every unit, divided by the best one (0..1).
+
+        A whole-passage unit holds every word of its passage, so its own BM25 would outrank the bullet
+        that actually says it; it scores each of the question's words by the best line that has it, so
+        a list that names "pytorch" and "tensorflow" on two lines ranks with a line that names both."""
         n = self.store.index.ntotal
-        known = [t for t in terms if t in self.vocabulary]
+        known = list(dict.fromkeys(t for t in terms if t in self.vocabulary))
         if not known or n == 0 or self.config.lexical_weight == 0:
             return np.zeros(n, dtype=np.float32)
-        scores = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
-        # A whole-passage unit holds every word of its passage, so its own BM25 would outrank the bullet
-        # that actually says it; it takes the score of its best line instead.
+        weights = {t: terms.count(t) for t in known}  # a word the question repeats counts again
+        scores = np.zeros(n, dtype=np.float32)
+        whole = np.zeros(len(self._chunk_starts), dtype=np.float32)
+        for t in known:
+            per_term = np.asarray(self._bm25.get_scores([t]), dtype=np.float32) * weights[t]
+            lines = np.where(self._unit_whole, 0.0, per_term)
+            scores += lines
+            if len(self._whole_rows):
+                whole += np.maximum.reduceat(lines, self._chunk_starts)
         if len(self._whole_rows):
-            best_line = np.maximum.reduceat(np.where(self._unit_whole, 0.0, scores), self._chunk_starts)
-            scores[self._whole_rows] = best_line[self.store.unit_chunk[self._whole_rows]]
+            scores[self._whole_rows] = whole[self.store.unit_chunk[self._whole_rows]]
         top = float(scores.max())
         return scores / top if top > 0 else scores
 
-    def _heading_match(self, terms: tuple[str, ...]) -> np.ndarray:
-        """Per passage: the share of the question's topic words that its own heading contains."""
+    def _passage_bonus(self, terms: tuple[str, ...]) -> np.ndarray:
+        """Per passage: the heading bonus (share of the question's topic words its own heading contains),
+        or the summary bonus when the question has no topic word."""
         topic = set(terms) - GENERIC_TERMS
-        match = np.zeros(len(self.store.chunks), dtype=np.float32)
-        for t in topic:
-            match[self._heading_index.get(t, [])] += 1.0 / len(topic)
-        return match
+        bonus = np.zeros(len(self.store.chunks), dtype=np.float32)
+        if not topic - self.broad_terms:
+            bonus[self._summary] = self.config.summary_weight
+            return bonus
+        for t in topic - self.broad_terms:
+            bonus[self._heading_index.get(t, [])] += self.config.heading_weight / len(topic - self.broad_terms)
+        return bonus
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query to the DENSE_CANDIDATES nearest units (others get -1)."""
+        """Cosine similarity of the query to the dense_candidates nearest units (others get -1)."""
         n = self.store.index.ntotal
         scores = np.full(n, -1.0, dtype=np.float32)
         if n:
-            found, rows = self.store.search(vector[None, :], DENSE_CANDIDATES)
+            found, rows = self.store.search(vector[None, :], self.config.dense_candidates)
             valid = rows[0] >= 0
             scores[rows[0][valid]] = found[0][valid]
         return scores
@@ -155,48 +210,48 @@ class Retriever:
         if vector is None:
             vector = self.embedder.embed([query.text])[0]
         dense = self.dense_scores(vector)
-        lexical = self.lexical_scores(query.terms)
-        combined = np.where(self._active, dense + self.config.lexical_weight * lexical, -np.inf)
-        if self.config.heading_weight:
-            combined = combined + self.config.heading_weight * self._heading_match(query.terms)[self.store.unit_chunk]
+        lexical = self.lexical_scores(query.lexical_terms)
+        fused = dense + self.config.lexical_weight * lexical
+        bonus = self._passage_bonus(query.topic_terms)[self.store.unit_chunk]
+        combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
+        names_advert = bool(self._advert_terms.intersection(query.lexical_terms))
         for row in np.argsort(-combined):
             if not self._active[row]:
                 break
             chunk_pos = int(self.store.unit_chunk[row])
-            if chunk_pos not in best:
-                best[chunk_pos] = int(row)
-                if len(best) >= k:
-                    break
-        return [
-            Hit(
-                chunk=self.store.chunks[pos],
-                score=float(combined[row]),
-                dense=float(dense[row]),
-                lexical=float(lexical[row]),
-                **self._matched(pos, dense + self.config.lexical_weight * lexical, dense),
-            )
-            for pos, row in best.items()
-        ]
+            if chunk_pos in best:
+                continue
+            # Not guidance (an advertisement): only for a question that names what only it offers.
+            if self._not_guidance[chunk_pos] and not names_advert:
+                continue
+            best[chunk_pos] = int(row)
+            if len(best) >= k:
+                break
+        return [self._hit(pos, row, combined, fused, dense, lexical) for pos, row in best.items()]
 
-    def _matched(
-        self, chunk_pos: int, combined: np.ndarray, dense: np.ndarray, margin: float = 0.06, most: int = 3
-    ) -> dict[str, tuple]:
-        """The passage's lines that match (within `margin` of its best), and what the answer quotes.
-
-        The answer quotes the matched lines, or the whole list when no line stands out from the passage
-        as a whole (the best line is less than STANDS_OUT closer in meaning than the whole): "What books
-        do you recommend?" asks for the list, "Do I need a PhD?" for the one PhD bullet of its list."""
-        rows = self._chunk_rows[chunk_pos]
-        line_rows = sorted((r for r in rows if not self._unit_whole[r]), key=lambda r: -combined[r])
-        if not line_rows:
-            return {"lines": (self.store.chunks[chunk_pos].start_line,)}
-        matched = [r for r in line_rows if combined[r] >= combined[line_rows[0]] - margin][:most]
+    def _hit(
+        self, pos: int, row: int, combined: np.ndarray, fused: np.ndarray, dense: np.ndarray, lexical: np.ndarray
+    ) -> Hit:
+        rows = self._chunk_rows[pos]
+        lines = sorted((r for r in rows if not self._unit_whole[r]), key=lambda r: -fused[r])
         whole = [r for r in rows if self._unit_whole[r]]
-        quoted = line_rows if whole and max(dense[r] for r in line_rows) - dense[whole[0]] < STANDS_OUT else matched
-        quoted = sorted(quoted)  # reading order, so a lead of several quotes reads as the guide does
-        return {
-            "lines": tuple(dict.fromkeys(int(self._unit_line[r]) for r in matched)),
-            "quotes": tuple(self._unit_quote[r] for r in quoted),
-            "quote_lines": tuple(int(self._unit_line[r]) for r in quoted),
-        }
+        first = rows[0]
+        return Hit(
+            chunk=self.store.chunks[pos],
+            score=float(combined[row]),
+            dense=float(dense[row]),
+            lexical=float(lexical[row]),
+            matches=tuple(
+                Match(
+                    int(self._unit_line[r]),
+                    self._unit_quote[r],
+                    float(fused[r]),
+                    float(dense[r]),
+                    float(lexical[r]),
+                    int(r - first),
+                )
+                for r in lines
+            ),
+            whole_dense=float(dense[whole[0]]) if whole else None,
+        )

@@ -216,8 +216,10 @@ def search_tier(vectors: np.ndarray, queries: np.ndarray, distribution: str, rep
     """Exact search against the store's own index choice on the same vectors; `vectors` is consumed."""
     import faiss
 
-    from assistant.retrieval import DENSE_CANDIDATES
+    from assistant.config import Config
     from assistant.store import hnsw_of, make_faiss_index
+
+    DENSE_CANDIDATES = Config().dense_candidates  # the k the retriever asks for
 
     n, dimension = vectors.shape
     exact = faiss.IndexFlatIP(dimension)

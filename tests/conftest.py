@@ -36,6 +36,15 @@ class FakeEmbedder:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
+    # Real English words of the off-topic questions the fast tests ask: a real model knows them, so
+    # spelling repair must leave them alone ("bread" is not a misspelt "breadth").
+    KNOWN = frozenset(
+        ["bake", "baking", "bread", "sourdough", "weather", "paris", "plumber", "lawyer", "recipe", "cooking", "hour"]
+    )
+
+    def known_words(self) -> frozenset[str]:
+        return self.KNOWN
+
     def embed(self, texts: list[str]) -> np.ndarray:
         from assistant.text import content_terms
 
@@ -43,7 +52,13 @@ class FakeEmbedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
             for term in content_terms(text) or ["<empty>"]:
-                out[i, int(hashlib.md5(term.encode()).hexdigest(), 16) % self.dimension] += 1.0
+                # Four signed buckets a word: two different words are near-orthogonal (cosine 0 or
+                # +-0.25), never the same vector, so word-level similarity behaves like a model's.
+                digest = hashlib.md5(term.encode()).digest()
+                for j in range(4):
+                    sign = 1.0 if digest[8 + j] & 1 else -1.0
+                    out[i, int.from_bytes(digest[2 * j : 2 * j + 2], "big") % self.dimension] += sign
+        out[~out.any(axis=1), 0] = 1.0  # signs that cancel out: still a unit vector
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 

@@ -70,7 +70,7 @@ class Refused:
 class Answered:
     """200 with an answer record of one of `kinds`, and nothing the request smuggled in echoed in its answer."""
 
-    kinds: tuple[str, ...] = ("answer", "abstain", "greeting", "empty")
+    kinds: tuple[str, ...] = ("answer", "abstain", "greeting", "social", "language", "empty")
     not_in_answer: tuple[str, ...] = ()
 
     def check(self, response: httpx.Response) -> None:
@@ -149,7 +149,7 @@ API_CASES: list[Any] = [
     pytest.param(q("Supercalifragilistic" * 99), None, Answered(), id="one-1980-char-word"),
     pytest.param(q(" ".join(f"mispeled{i}wrd" for i in range(140))), None, Answered(), id="140-unknown-words"),
     pytest.param(q("\x1b[31mDo I need a PhD?\x07\x08\x7f"), None, Answered(), id="control-characters"),
-    pytest.param(q("\u200b\u200b\u200b\ufeff"), None, Answered(), id="zero-width-only"),
+    pytest.param(q("\u200b\u200b\u200b\ufeff"), None, EMPTY, id="zero-width-only"),
     pytest.param(q("D̸̢̛o̵̧͝ ̶̨̛I̷͔̚ ̸̱̈n̷̰͝e̴̹͠e̶̳͘d̷̰̕ ̶̣̌a̵̳͝ ̶̩̈́P̸̱͝h̷̹̾D̶̰͠?" * 20), None, Answered(), id="combining-marks"),
     pytest.param(q("'; DROP TABLE users; --"), None, Answered(), id="sql-injection"),
     pytest.param(

@@ -1,0 +1,48 @@
+"""Every knob of retrieval, refusal and answer composition, in one frozen record.
+
+`Config()` is what the assistant runs with; docs/quality.md prints these values from here
+(scripts/quality_report.py), so no figure is restated by hand. The thresholds were set on our own
+tuning sets (tests/data/calibration.jsonl, tests/data/tuned-2026-11.jsonl, tests/data/conversations.jsonl),
+never on the dev set or a blind set. Cosines are between unit-length vectors (inner product = cosine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Config:
+    # -- retrieval (assistant/retrieval.py) -----------------------------------------------------------
+    whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
+    dense_candidates: int = 256  # nearest units FAISS returns per question
+    lexical_weight: float = 0.35  # BM25 (divided by the question's best) added to the cosine; 0 turns it off
+    heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
+    summary_weight: float = 0.12  # bonus for the guide's summary passages when a question names no topic
+    spelling: bool = True  # repair words neither the guide nor the model knows ("salery" -> "salary")
+    max_repairs: int = 40  # distinct words looked up per question: bounds the cost of a question of junk
+    alias_floor: float = 0.66  # cosine at which a word the guide never uses stands for one of its words
+    max_aliases: int = 8  # words looked up per question for an alias
+    # -- conversation (assistant/conversation.py) ----------------------------------------------------
+    follow_ups: bool = True
+    # -- refusal (assistant/relevance.py) ------------------------------------------------------------
+    abstention: str = "signals"  # "signals" (relevance.judge), "cosine" (best cosine < cosine_floor), "none"
+    cosine_floor: float = 0.30  # the "cosine" rule, kept for the quality report
+    dense_floor: float = 0.15  # with every topic word the guide's: answered unless nothing is this close
+    dense_no_topic: float = 0.30  # the same for a question with no topic word at all
+    evidence_floor: float = 0.38  # with foreign words: best cosine minus their pull must reach this
+    dense_clear: float = 0.50  # ... and this, when every topic word of the question is foreign
+    residual_floor: float = 0.30  # with the foreign words deleted, the rest must match the guide this well
+    occupation_floor: float = 0.34  # job titles score 0.35-0.47 against the anchors; "hype", "prod" 0.12-0.30
+    pull_floor: float = 0.04  # foreign words pulling more than this away from the guide are its subject
+    # -- the answer (assistant/answer.py) ------------------------------------------------------------
+    max_citations: int = 4
+    score_gap: float = 0.25  # a passage this far below the best one is not shown
+    also_gap: float = 0.15  # ... nor listed under "The guide also says" when this far below
+    stands_out: float = 0.08  # cosine by which one bullet must beat its whole passage to be quoted alone
+    match_margin: float = 0.06  # lines within this of a passage's best line are marked as matching
+    per_part: int = 2  # citations per part of a multi-part question
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,84 @@
+"""English word lists the pipeline reads: data, not logic, grouped by what each list is for.
+
+None of these names a guide or a question of any evaluation set; the guide's own vocabulary (its
+career thesaurus, titles, example questions) lives in `assistant/guide.py`.
+"""
+
+from __future__ import annotations
+
+# Function words: carry no topic, dropped before lexical matching and never "unknown" to the guide.
+STOPWORDS = frozenset(
+    """
+    a about above after again all also am an and any are as at be been being between both but by can
+    could did do does doing done down during each else few for from further get gets getting got had
+    has have having he her here hers him his how i if in into is it its itself just kind let like me
+    might more most much must my myself need needs no nor not now of off on once one only or other
+    our out over own please really same say she should so some such tell than that the their them
+    then there these they thing things this those through to too under until up us very want was way
+    we were what whats when where which while who whom why will with would you your yours yourself
+    hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
+    without within
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+# Words of a question's form, not its topic ("how long does it take", "what's the best way to start",
+# "pros and cons"): neither evidence that the guide covers a question nor that it does not.
+GENERIC = frozenset(
+    """
+    able across actually advice after ago ahead already always answer anyone anything around ask
+    average back bad band become becoming begin best better big choose choosing common compare
+    consider current day days decide describe detail difference different difficult does easy enough
+    especially even ever every exactly example explain fast fastest fit find first focus general
+    give go going good great hard help high higher highest important improve include information
+    interested job kind large last learn least less level life little long look lot low main
+    make many matter mean mid more most move much necessary new next normal often old option part
+    people person pick possible probably quick quickly real recommend require right role say see
+    seem short should show similar small someone something soon start still stuff suggest sure take
+    talk thing think time tip today top try typical typically use used useful usual usually version
+    want way well whole work worth year years need needed study studying benefit benefits
+    topic topics personal idea ideas put area areas field option options path paths step steps
+    ways get hire hired since change changing changed range instead mostly count follow land expect
+    expected pros cons upside downside side besides beside differently non contribute contributing
+    write writing wrote involve involved reach succeed success successful proper regular run mix
+    together couple task tasks deal
+    two three four five six seven eight nine ten second third fourth fifth sixth seventh eighth
+    former latter longer shorter harder easier faster slower bigger smaller read reading
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+# Ordinals people use to point at an item of the previous answer ("the fourth one", "the 2nd").
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "former": 1, "latter": -1, "last": -1,
+}  # fmt: skip
+
+# Social turns: a message made only of these words (and stop words) is small talk, not a question.
+# Each group names the reply it gets (assistant/answer.py).
+SOCIAL = {
+    "thanks": frozenset(
+        ["thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "much", "lot", "helpful", "helped", "helps", "useful"]
+    ),
+    "bye": frozenset(["bye", "goodbye", "goodnight", "later", "see", "ya", "cya", "farewell", "night"]),
+    "ack": frozenset(
+        ["ok", "okay", "k", "great", "cool", "nice", "awesome", "perfect", "got", "it", "gotcha", "understood", "sounds", "good", "fine", "alright", "right", "sure", "yes", "yeah", "yep", "no", "nope", "wow", "interesting", "makes", "sense", "clear", "fair", "enough", "neat", "excellent", "brilliant", "amazing", "super", "lovely", "that", "this"]
+    ),
+    "hello": frozenset(["hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "greetings", "there", "yo", "sup"]),
+}  # fmt: skip
+
+# Frequent function words of other languages written in Latin script. A message with several of these
+# and few English ones is not in English; the assistant answers in English only and says so.
+FOREIGN_FUNCTION_WORDS = frozenset(
+    """
+    el la los las un una unos unas del al que qué es está son como cómo para por con sin pero más
+    cuánto cuanto cuál cual dónde donde quiero puedo necesito tengo hay muy también porque sobre
+    le les des du et est sont avec pour dans mais plus combien quel quelle quels comment je tu nous
+    vous il elle ils faut dois être avoir suis une ce cette ces où
+    der die das den dem des ein eine einen einem ist sind und oder mit für ohne aber wie wieviel
+    viel welche welcher wo ich du wir ihr sie brauche muss kann nicht auch werden verdient
+    il lo gli della delle che è sono come per con ma più quanto quale dove io voglio posso
+    o os as um uma é são como para com mas mais quanto qual onde eu quero posso preciso
+    de het een en van ik je wij zijn hoeveel welke waar
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+ENGLISH_MARKERS = STOPWORDS - {"a", "i", "is", "me", "no", "on", "do", "die", "as", "an", "be", "so", "to", "in"}

@@ -1,0 +1,55 @@
+"""Turns that are not questions about the guide: greetings, thanks, goodbyes, and messages not in English.
+
+`classify(message)` returns "greeting", "thanks", "bye", "ack" (ok, great, got it), "language" (not in
+English) or None for a question. A message is social when every word is a social word of one group or a
+stop word (lexicon.SOCIAL); "who are you" and "what can you do" are greetings. A message is not in
+English when it is written in another script, or when words of other languages' grammar
+(lexicon.FOREIGN_FUNCTION_WORDS) outnumber English ones. Pure functions: nothing here needs the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import FOREIGN_FUNCTION_WORDS, SOCIAL, STOPWORDS
+
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ABOUT_ME = re.compile(r"^\s*(who are you|what are you|what can you do|what do you do|help( me)?)\s*[?!.]*\s*$", re.I)
+ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS
+
+
+def _not_latin(token: str) -> bool:
+    return any(ch.isalpha() and ord(ch) > 0x24F for ch in token)
+
+
+def is_foreign(message: str) -> bool:
+    tokens = [t.lower() for t in _TOKEN.findall(message)]
+    if not tokens:
+        return False
+    if sum(_not_latin(t) for t in tokens) * 2 >= len(tokens):
+        return True
+    foreign = sum(1 for t in tokens if t in FOREIGN_FUNCTION_WORDS and t not in STOPWORDS)
+    english = sum(1 for t in tokens if t in ENGLISH)
+    accented = any(not t.isascii() for t in tokens)
+    return foreign >= 2 and foreign > english or (accented and foreign >= 1 and english == 0)
+
+
+def classify(message: str) -> str | None:
+    if _ABOUT_ME.match(message):
+        return "greeting"
+    if is_foreign(message):
+        return "language"
+    tokens = [t.lower() for t in _TOKEN.findall(message)]
+    if not tokens:
+        return None
+    if len(tokens) > 8:
+        return None
+    for kind in ("thanks", "bye", "hello", "ack"):
+        group = SOCIAL[kind]
+        if any(t in group for t in tokens) and all(t in group or t in STOPWORDS or _any_social(t) for t in tokens):
+            return "greeting" if kind == "hello" else kind
+    return None
+
+
+def _any_social(token: str) -> bool:
+    return any(token in group for group in SOCIAL.values())
