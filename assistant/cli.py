@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant build | ask | eval` (also installed as `guide-assistant`).
+"""Command line: `python -m assistant build | ask | eval | feedback` (also installed as `guide-assistant`).
 
 Parses arguments and hands off to the pipeline; prints readable text, or JSON with --json.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -95,6 +96,32 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from .feedback_store import FeedbackStore
+
+    store = FeedbackStore(args.db)
+    try:
+        return _feedback_report(store, args)
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"{args.db} is not a feedback file the server wrote ({exc})") from exc
+
+
+def _feedback_report(store, args: argparse.Namespace) -> int:
+    if args.action == "export":
+        for entry in store.export():
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for name, value in stats.items():
+            print(f"{name:8s} {value if value is not None else '-'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="guide-assistant", description="Answers questions about a guide, citing it.")
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -134,6 +161,16 @@ def parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("-v", "--verbose", action="store_true", help="list the cases that missed")
     ev.set_defaults(run=_eval)
+
+    fb = sub.add_parser("feedback", help="read the chat's thumbs up and down: export (JSONL) or stats")
+    fb.add_argument("action", choices=["export", "stats"], help="export: one JSON line per entry; stats: counts")
+    fb.add_argument(
+        "--db",
+        default=os.environ.get("GUIDE_FEEDBACK_DB", "feedback/feedback.db"),
+        help="the server's feedback file (default: $GUIDE_FEEDBACK_DB or feedback/feedback.db)",
+    )
+    fb.add_argument("--json", action="store_true", help="stats as a JSON object")
+    fb.set_defaults(run=_feedback)
     return top
 
 
