@@ -162,6 +162,8 @@ def test_without_an_index_the_app_keeps_serving_and_answers_503(unready_server):
     assert httpx.get(unready_server.url + "/").status_code == 200
     message = assert_error(ask(unready_server, {"question": "Do I need a PhD?"}), 503, "index_not_ready")
     assert "python -m assistant build" in message
+    assert "/" not in message.replace("python -m", "")  # no server paths: those go to the log
+    assert "no index in" in unready_server.log()
 
 
 def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):
