@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .assistant import Assistant, QuestionError
 from .build import Progress
+from .corpus import MAX_FILE_BYTES
 from .store import IndexError_
 
 
@@ -22,8 +23,9 @@ def _build(args: argparse.Namespace) -> int:
     from .embedding import SentenceTransformerEmbedder, resolve_model
 
     corpus, index = Path(args.corpus), Path(args.index)
+    max_file_bytes = int(args.max_file_mb * 1024 * 1024)
     if args.if_stale:
-        reason = stale_reason(corpus, index, model_name=resolve_model(args.model)[0])
+        reason = stale_reason(corpus, index, model_name=resolve_model(args.model)[0], max_file_bytes=max_file_bytes)
         notes = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the report
         if reason is None:
             print(f"index is up to date with {args.corpus}/", file=notes)
@@ -36,6 +38,7 @@ def _build(args: argparse.Namespace) -> int:
         SentenceTransformerEmbedder(args.model),
         progress=_progress_bar() if sys.stderr.isatty() else None,
         on_wait=lambda message: print(message, file=sys.stderr),
+        max_file_bytes=max_file_bytes,
     )
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.summary())
     if args.json:  # the readable summary lists them already
@@ -141,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
     build.add_argument(
         "--if-stale", action="store_true", help="only build when the index is missing or the corpus changed"
+    )
+    build.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=float(os.environ.get("GUIDE_MAX_FILE_MB", MAX_FILE_BYTES / 1024 / 1024)),
+        help="skip corpus files larger than this, with a reason (default: 4, or $GUIDE_MAX_FILE_MB)",
     )
     build.set_defaults(run=_build)
 
