@@ -69,7 +69,7 @@ class AnswerRecord(BaseModel):
 
 class ErrorBody(BaseModel):
     error: str = Field(
-        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, index_not_ready."
+        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, host_not_allowed, index_not_ready, not_found."
     )
     message: str = Field(description="A sentence for a person.")
 
