@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from webapp.settings import Settings
 
 for _name, _value in (
     ("GRADIO_ANALYTICS_ENABLED", "False"),
@@ -12,8 +18,9 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
-from webapp.server import serve  # noqa: E402
-from webapp.settings import Settings  # noqa: E402
+
+def comma_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,6 +43,18 @@ def main(argv: list[str] | None = None) -> None:
         "localhost; * for any (env GUIDE_ALLOWED_ORIGINS)",
     )
     parser.add_argument(
+        "--allowed-hosts",
+        default=",".join(defaults.allowed_hosts),
+        help="comma-separated host names this server answers to, besides the --host address and localhost; "
+        "the public name(s) of the site behind a proxy; * for any (env GUIDE_ALLOWED_HOSTS)",
+    )
+    parser.add_argument(
+        "--trusted-proxies",
+        default=",".join(defaults.trusted_proxies),
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; none by default "
+        "(env GUIDE_TRUSTED_PROXIES)",
+    )
+    parser.add_argument(
         "--rate-limit",
         type=int,
         default=defaults.rate_limit,
@@ -43,22 +62,30 @@ def main(argv: list[str] | None = None) -> None:
         "(env GUIDE_RATE_LIMIT)",
     )
     args = parser.parse_args(argv)
-    from dataclasses import replace
-    from pathlib import Path
-
-    origins = tuple(o.strip() for o in args.allowed_origins.split(",") if o.strip())
-    serve(
-        replace(
-            defaults,
-            host=args.host,
-            port=args.port,
-            index_dir=Path(args.index),
-            corpus_dir=Path(args.corpus),
-            watch=args.watch,
-            allowed_origins=origins,
-            rate_limit=args.rate_limit,
-        )
+    settings = replace(
+        defaults,
+        host=args.host,
+        port=args.port,
+        index_dir=Path(args.index),
+        corpus_dir=Path(args.corpus),
+        watch=args.watch,
+        allowed_origins=comma_list(args.allowed_origins),
+        allowed_hosts=comma_list(args.allowed_hosts),
+        trusted_proxies=comma_list(args.trusted_proxies),
+        rate_limit=args.rate_limit,
     )
+    from webapp import temp
+
+    try:
+        temp.claim(settings.temp_dir)  # before gradio is imported: it reads GRADIO_TEMP_DIR then
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"GUIDE_TEMP_DIR: {exc}") from None
+    from webapp.server import serve
+
+    # uvicorn shuts down on SIGTERM and then raises it again; exiting from it (rather than dying of it)
+    # lets atexit empty the temp folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    serve(settings)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ index (same model, same format) reuses its stored vector, so editing one section
 section's units. The new index is written beside the old one and switched by an atomic rename
 (see store.py); a lock file makes a second build wait for the first instead of interleaving.
 
+A build can be told to give up (`abandon`, asked between embedding batches and before the switch): the
+watcher abandons one overtaken by a newer edit or a deletion rather than finish an index already stale.
+
 Left out on purpose: watching the corpus (webapp/watch.py does it) and any printing (the CLI renders the
 BuildReport and the progress callback).
 """
@@ -23,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import ChunkingParams, chunk_document, document_title, text_hash
-from .corpus import corpus_files, load_corpus, source_name
+from .corpus import MAX_FILE_BYTES, corpus_files, load_corpus, refusal, source_name
 from .embedding import Embedder
 from .records import Chunk
 from .store import (
@@ -38,6 +41,12 @@ from .store import (
 from .version import __version__
 
 Progress = Callable[[int, int], None]  # (units embedded so far, units to embed); called with 0 first
+
+
+class BuildAbandoned(RuntimeError):
+    """The build's `abandon` callback said to stop; the live index is untouched."""
+
+
 EMBED_BATCH = 64  # small enough that a progress bar moves, large enough to keep the model busy
 
 
@@ -119,19 +128,27 @@ def build_index(
     lock_timeout: float = 600.0,
     on_wait: Callable[[str], None] | None = None,
     reuse: bool = True,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    abandon: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Index `corpus_dir` into a new build under `index_dir` and make it the live one.
 
-    Raises IndexError_ when no file can be indexed or another build holds the lock too long, and
-    FileNotFoundError when the corpus folder does not exist; the live index is untouched then.
+    Raises IndexError_ when no file can be indexed or another build holds the lock too long,
+    FileNotFoundError when the corpus folder does not exist, and BuildAbandoned when `abandon()` turns
+    true; the live index is untouched then.
     """
+
+    def check_abandon() -> None:
+        if abandon is not None and abandon():
+            raise BuildAbandoned("the build was abandoned: the corpus changed while it ran")
+
     with build_lock(index_dir, lock_timeout, on_wait):
         started = time.perf_counter()
-        documents, problems = load_corpus(corpus_dir, project_root)
+        documents, problems = load_corpus(corpus_dir, project_root, max_file_bytes)
         if not documents:
             reasons = "; ".join(map(str, problems)) or "no .md or .txt files"
             raise IndexError_(f"nothing to index in {corpus_dir} ({reasons})")
-        hashes_on_disk = _safe_hashes(corpus_dir, project_root)
+        hashes_on_disk = _safe_hashes(corpus_dir, project_root, max_file_bytes)
         chunks: list[Chunk] = [c for doc in documents for c in chunk_document(doc, params)]
         old_chunks, old_vectors = _previous(index_dir, embedder) if reuse else ([], {})
 
@@ -141,7 +158,7 @@ def build_index(
         units = [u for c in chunks for u in c.units]
         hashes = [text_hash(u.text) for u in units]
         missing = sorted({h: u.text for h, u in zip(hashes, units, strict=True) if h not in old_vectors}.items())
-        fresh = _embed_in_batches([text for _, text in missing], embedder, progress)
+        fresh = _embed_in_batches([text for _, text in missing], embedder, progress, check_abandon)
         known = {**old_vectors, **{h: fresh[i] for i, (h, _) in enumerate(missing)}}
         vectors = (
             np.stack([known[h] for h in hashes]).astype(np.float32)
@@ -174,6 +191,7 @@ def build_index(
             },
             "counts": {"files": len(documents), "chunks": len(chunks), "units": len(units)},
         }
+        check_abandon()
         build = write_build(index_dir, manifest, chunks, vectors)
         activate(index_dir, build)
         report.index = str(build)
@@ -182,12 +200,17 @@ def build_index(
 
 
 def _embed_in_batches(
-    texts: list[str], embedder: Embedder, progress: Progress | None, batch: int = EMBED_BATCH
+    texts: list[str],
+    embedder: Embedder,
+    progress: Progress | None,
+    check_abandon: Callable[[], None],
+    batch: int = EMBED_BATCH,
 ) -> np.ndarray:
     if progress is not None:
         progress(0, len(texts))
     parts = []
     for start in range(0, len(texts), batch):
+        check_abandon()
         parts.append(embedder.embed(texts[start : start + batch]))
         if progress is not None:
             progress(min(start + batch, len(texts)), len(texts))
@@ -200,6 +223,7 @@ def stale_reason(
     project_root: Path | None = None,
     model_name: str | None = None,
     params: ChunkingParams = ChunkingParams(),
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> str | None:
     """Why the index does not fit the corpus, or None when it does.
 
@@ -214,7 +238,7 @@ def stale_reason(
     if (chunking.get("max_chars"), chunking.get("version")) != (params.max_chars, params.version):
         return "the index was chunked with other parameters"
     recorded = {s: f.get("sha256") for s, f in manifest.get("corpus", {}).get("files", {}).items()}
-    present = _safe_hashes(corpus_dir, project_root)
+    present = _safe_hashes(corpus_dir, project_root, max_file_bytes)
     changed = sorted(s for s in present.keys() & recorded.keys() if present[s] != recorded[s])
     added = sorted(present.keys() - recorded.keys())
     removed = sorted(recorded.keys() - present.keys())
@@ -226,10 +250,14 @@ def stale_reason(
     return "corpus " + "; ".join(parts) if parts else None
 
 
-def _safe_hashes(corpus_dir: Path, project_root: Path | None) -> dict[str, str | None]:
-    """Hashes of the corpus files; None for a file that cannot be read (its problem is reported elsewhere)."""
+def _safe_hashes(corpus_dir: Path, project_root: Path | None, max_file_bytes: int) -> dict[str, str | None]:
+    """Hashes of the corpus files; None for a file that is refused or cannot be read (its problem is
+    reported elsewhere), without reading it: a huge file or a link out of the corpus is never read."""
     hashes: dict[str, str | None] = {}
     for path in corpus_files(corpus_dir) if corpus_dir.is_dir() else []:
+        if refusal(path, corpus_dir, max_file_bytes) is not None:
+            hashes[source_name(path, project_root)] = None
+            continue
         try:
             hashes[source_name(path, project_root)] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:

@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant build | ask | eval` (also installed as `guide-assistant`).
+"""Command line: `python -m assistant build | ask | eval | feedback` (also installed as `guide-assistant`).
 
 Parses arguments and hands off to the pipeline; prints readable text, or JSON with --json.
 """
@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .assistant import Assistant, QuestionError
 from .build import Progress
+from .corpus import MAX_FILE_BYTES
 from .store import IndexError_
 from .version import __version__
 
@@ -21,8 +23,9 @@ def _build(args: argparse.Namespace) -> int:
     from .embedding import SentenceTransformerEmbedder, resolve_model
 
     corpus, index = Path(args.corpus), Path(args.index)
+    max_file_bytes = int(args.max_file_mb * 1024 * 1024)
     if args.if_stale:
-        reason = stale_reason(corpus, index, model_name=resolve_model(args.model)[0])
+        reason = stale_reason(corpus, index, model_name=resolve_model(args.model)[0], max_file_bytes=max_file_bytes)
         notes = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the report
         if reason is None:
             print(f"index is up to date with {args.corpus}/", file=notes)
@@ -35,6 +38,7 @@ def _build(args: argparse.Namespace) -> int:
         SentenceTransformerEmbedder(args.model),
         progress=_progress_bar() if sys.stderr.isatty() else None,
         on_wait=lambda message: print(message, file=sys.stderr),
+        max_file_bytes=max_file_bytes,
     )
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.summary())
     if args.json:  # the readable summary lists them already
@@ -95,6 +99,32 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from .feedback_store import FeedbackStore
+
+    store = FeedbackStore(args.db)
+    try:
+        return _feedback_report(store, args)
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"{args.db} is not a feedback file the server wrote ({exc})") from exc
+
+
+def _feedback_report(store, args: argparse.Namespace) -> int:
+    if args.action == "export":
+        for entry in store.export():
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for name, value in stats.items():
+            print(f"{name:8s} {value if value is not None else '-'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="guide-assistant", description="Answers questions about a guide, citing it.")
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -115,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--if-stale", action="store_true", help="only build when the index is missing or the corpus changed"
     )
+    build.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=float(os.environ.get("GUIDE_MAX_FILE_MB", MAX_FILE_BYTES / 1024 / 1024)),
+        help="skip corpus files larger than this, with a reason (default: 4, or $GUIDE_MAX_FILE_MB)",
+    )
     build.set_defaults(run=_build)
 
     ask = sub.add_parser("ask", help="answer one question")
@@ -134,6 +170,16 @@ def parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("-v", "--verbose", action="store_true", help="list the cases that missed")
     ev.set_defaults(run=_eval)
+
+    fb = sub.add_parser("feedback", help="read the chat's thumbs up and down: export (JSONL) or stats")
+    fb.add_argument("action", choices=["export", "stats"], help="export: one JSON line per entry; stats: counts")
+    fb.add_argument(
+        "--db",
+        default=os.environ.get("GUIDE_FEEDBACK_DB", "feedback/feedback.db"),
+        help="the server's feedback file (default: $GUIDE_FEEDBACK_DB or feedback/feedback.db)",
+    )
+    fb.add_argument("--json", action="store_true", help="stats as a JSON object")
+    fb.set_defaults(run=_feedback)
     return top
 
 

@@ -117,11 +117,13 @@ class RunningServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.feedback_log = tmp / "feedback.jsonl"
+        self.feedback_db = tmp / "feedback.db"
+        self.temp_dir = tmp / f"gradio-tmp-{self.port}"
         self.log_path = tmp / f"server-{self.port}.log"
         full_env = {
             **os.environ,
-            "GUIDE_FEEDBACK_LOG": str(self.feedback_log),
+            "GUIDE_FEEDBACK_DB": str(self.feedback_db),
+            "GUIDE_TEMP_DIR": str(self.temp_dir),
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }

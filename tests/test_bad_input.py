@@ -232,25 +232,17 @@ def test_a_chunked_body_is_refused_once_it_passes_the_limit_without_waiting_for_
     still_serving(app)
 
 
-def test_a_file_upload_over_the_api_limit_still_goes_through(app):
-    """Gradio's upload route has its own, larger limit (the chat uploads nothing, but Gradio offers it)."""
+def test_a_file_upload_is_refused_with_a_message_and_nothing_is_kept(app):
+    """The chat takes no files: Gradio's upload route is closed, whatever the size or encoding."""
     files = {"files": ("notes.txt", b"x" * (1024 * 1024), "text/plain")}
     response = httpx.post(app.url + "/gradio_api/upload", files=files, timeout=60)
-    assert response.status_code == 200, response.text[:500]
-    assert len(response.json()) == 1
-    still_serving(app)
-
-
-def test_a_chunked_upload_over_the_upload_limit_is_413(app):
-    from webapp.security import MAX_UPLOAD_BYTES
-
-    part = (
-        b'--b\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n'
-    )
-    body = part + b"x" * (MAX_UPLOAD_BYTES + 1024 * 1024) + b"\r\n--b--\r\n"
+    refused((404, 413), "not_found", "too_large").check(response)
+    part = b'--b\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n'
+    body = part + b"x" * (20 * 1024 * 1024) + b"\r\n--b--\r\n"
     headers = {"Content-Type": "multipart/form-data; boundary=b"}
     response = httpx.post(app.url + "/gradio_api/upload", content=chunked(body, 1024 * 1024), headers=headers)
-    assert response.status_code == 413 and response.json()["error"] == "too_large", response.text[:500]
+    refused(404, "not_found").check(response)
+    assert [p.name for p in app.temp_dir.rglob("*") if p.is_file()] == [".guide-assistant-temp"]
     still_serving(app)
 
 

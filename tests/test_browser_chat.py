@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT
 
+from assistant.feedback_store import FeedbackStore
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
@@ -95,15 +97,15 @@ def test_a_follow_up_uses_the_conversation(chat):
     assert "$180K - $280K" in answer.locator("details.guide-source").first.inner_text()
 
 
-def test_thumbs_up_is_written_to_the_feedback_log(chat, server):
+def test_thumbs_up_is_stored_as_feedback(chat, server):
     question = "Which programming language is essential?"
     chat.ask(question)
     chat.page.locator('#chat button[aria-label="Like"]').last.click()  # the thumb under the newest answer
     deadline = time.monotonic() + 10
     entries: list[dict] = []
     while time.monotonic() < deadline:
-        if server.feedback_log.exists():
-            entries = [json.loads(line) for line in server.feedback_log.read_text().splitlines()]
+        if server.feedback_db.exists():
+            entries = list(FeedbackStore(server.feedback_db).export())
             if any(e["question"] == question for e in entries):
                 break
         time.sleep(0.2)

@@ -1,6 +1,5 @@
 """The chat window's callbacks as plain functions, on the mini corpus with the fake embedder."""
 
-import json
 import logging
 from types import SimpleNamespace
 
@@ -17,9 +16,7 @@ from webapp.feedback import FeedbackLog
 def chat(mini_corpus, tmp_path, fake_embedder) -> ChatCallbacks:
     index = tmp_path / "index"
     build_index(mini_corpus, index, fake_embedder, project_root=tmp_path)
-    return ChatCallbacks(
-        LiveAssistant(index, embedder=fake_embedder), FeedbackLog(tmp_path / "logs" / "feedback.jsonl")
-    )
+    return ChatCallbacks(LiveAssistant(index, embedder=fake_embedder), FeedbackLog(tmp_path / "logs" / "feedback.db"))
 
 
 def ask(chat: ChatCallbacks, *questions: str):
@@ -97,12 +94,12 @@ def test_markup_in_a_question_reaches_the_chat_as_text(chat):
     assert turns[0].question == '<img src=x onerror="window.__xss=1">'  # the assistant sees what was typed
 
 
-def test_thumbs_are_appended_to_the_feedback_log(chat):
+def test_thumbs_are_stored_as_feedback(chat):
     _, _, turns, _ = ask(chat, "hello", "Do I need a PhD?")
     chat.rate(turns, SimpleNamespace(index=3, liked=True, value=None))
     chat.rate(turns, SimpleNamespace(index=1, liked=False, value=None))
     chat.rate(turns, SimpleNamespace(index=3, liked="", value=None))
-    entries = [json.loads(line) for line in chat.feedback.path.read_text().splitlines()]
+    entries = list(chat.feedback.store.export())
     assert [(e["question"], e["verdict"]) for e in entries] == [
         ("Do I need a PhD?", "up"),
         ("hello", "down"),
@@ -113,9 +110,19 @@ def test_thumbs_are_appended_to_the_feedback_log(chat):
     assert first["citations"][0]["source"] == "corpus/study.md" and first["citations"][0]["excerpt"]
 
 
+def test_a_thumb_that_is_not_up_or_down_is_refused_and_stores_nothing(chat, caplog):
+    _, _, turns, _ = ask(chat, "Do I need a PhD?")
+    chat.rate(turns, SimpleNamespace(index=1, liked=True, value=None))
+    with caplog.at_level(logging.WARNING, logger="webapp.feedback"):
+        chat.rate(turns, SimpleNamespace(index=1, liked="A" * 256 * 1024, value=None))  # was stored as the verdict
+        chat.rate(turns, SimpleNamespace(index=1, liked={"verdict": "up"}, value=None))
+    assert caplog.text.count("feedback refused") == 2
+    assert [e["verdict"] for e in chat.feedback.store.export()] == ["up"]
+
+
 def test_an_unwritable_feedback_log_is_reported_and_the_chat_goes_on(chat, tmp_path, caplog):
     (tmp_path / "blocked").write_text("a file where the log's folder should be")
-    chat.feedback = FeedbackLog(tmp_path / "blocked" / "feedback.jsonl")
+    chat.feedback = FeedbackLog(tmp_path / "blocked" / "feedback.db")
     _, _, turns, _ = ask(chat, "Do I need a PhD?")
     with caplog.at_level(logging.ERROR, logger="webapp.feedback"):
         chat.rate(turns, SimpleNamespace(index=1, liked=True, value=None))
@@ -146,3 +153,25 @@ def test_a_failure_inside_the_assistant_is_a_message_not_a_broken_chat(chat, cap
     assert box == "What does a senior earn?" and after == turns and len(messages) == 2
     assert "went wrong" in notice and "disk on fire" not in notice
     assert "disk on fire" in caplog.text
+
+
+def test_a_long_conversation_keeps_only_the_last_turns(chat):
+    from webapp.chat import MAX_TURNS
+
+    questions = [f"Do I need a PhD? ({i})" for i in range(MAX_TURNS + 5)]
+    _, messages, turns, _ = ask(chat, *questions)
+    assert len(turns) == MAX_TURNS and len(messages) == 2 * MAX_TURNS
+    assert turns[0].question == questions[5] and turns[-1].question == questions[-1]
+
+
+def test_a_missing_index_is_a_plain_message_and_the_detail_goes_to_the_log(chat, caplog):
+    from assistant.store import IndexError_
+
+    def unavailable():
+        raise IndexError_("the index in /srv/guide/index/builds/x is damaged (faiss/impl/index_read.cpp:42)")
+
+    chat.live = SimpleNamespace(get=unavailable)
+    with caplog.at_level(logging.ERROR, logger="webapp.chat"):
+        _, _, _, notice = chat.respond("Do I need a PhD?", [])
+    assert "not ready" in notice and "/srv/guide" not in notice and ".cpp" not in notice
+    assert "index_read.cpp" in caplog.text

@@ -78,3 +78,24 @@ def test_loader_normalises_line_endings_and_bom(tmp_path: Path):
     documents, problems = load_corpus(corpus, project_root=tmp_path)
     assert problems == []
     assert documents[0].text == "# Title\n\n- item\n"
+
+
+def test_a_link_out_of_the_corpus_is_refused_with_a_reason_and_never_read(mini_corpus, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secrets\n\n- root:x:0:0:root:/root:/bin/bash\n")
+    (mini_corpus / "passwd.md").symlink_to(secret)
+    (mini_corpus / "again.md").symlink_to(mini_corpus / "guide.md")  # a link inside the corpus is fine
+    documents, problems = load_corpus(mini_corpus, tmp_path)
+    assert "root:x:0:0" not in " ".join(d.text for d in documents)
+    assert [str(p) for p in problems] == [
+        "corpus/passwd.md: is a link to a file outside the corpus folder; only files inside it are indexed"
+    ]
+    assert "corpus/again.md" in [d.source for d in documents]
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_a_reason(mini_corpus, tmp_path):
+    (mini_corpus / "huge.md").write_text("# Huge\n\n" + "- a line of the huge file\n" * 50_000)  # 1.3 MB
+    documents, problems = load_corpus(mini_corpus, tmp_path, max_file_bytes=1_000_000)
+    assert "corpus/huge.md" not in [d.source for d in documents] and len(documents) == 3
+    assert len(problems) == 1 and problems[0].source == "corpus/huge.md"
+    assert "is 1.3 MB, over the limit of 1 MB" in problems[0].reason and "--max-file-mb" in problems[0].reason

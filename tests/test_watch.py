@@ -1,6 +1,7 @@
 """The corpus watcher behind `app.py --watch`, in-process with the fake embedder, and the stale-index warning."""
 
 import logging
+import threading
 import time
 
 from conftest import FakeEmbedder
@@ -83,3 +84,41 @@ def test_without_watch_a_stale_index_is_a_warning_naming_the_command(mini_corpus
     with caplog.at_level(logging.WARNING, logger="webapp.watch"):
         start_upkeep(live, settings)
     assert "(corpus changed: corpus/study.md)" in caplog.text and "`python -m assistant build`" in caplog.text
+
+
+class SlowEmbedder(FakeEmbedder):
+    """The fake embedder at a tenth of a second a batch, so that an edit can overtake a build."""
+
+    def embed(self, texts):
+        time.sleep(0.1)
+        return super().embed(texts)
+
+
+def test_a_build_overtaken_by_a_deletion_is_abandoned_and_the_index_follows_the_corpus(mini_corpus, tmp_path):
+    index, live = served(mini_corpus, tmp_path)
+    big = mini_corpus / "big.md"
+    big.write_text(
+        "# Big\n\n" + "".join(f"## Part {i}\n\n- Distinct fact number {i} about kettles\n\n" for i in range(2000))
+    )
+    live = LiveAssistant(index, embedder=SlowEmbedder(), check_every=0)
+    watcher = CorpusWatcher(live, mini_corpus, index, project_root=tmp_path, step_ms=100, debounce_ms=1000)
+    deleter = threading.Timer(1.0, big.unlink)  # while the build embeds the big file's units
+    deleter.start()
+    started = time.monotonic()
+    report = watcher.rebuild_if_stale()
+    deleter.join()
+    assert watcher.abandoned >= 1
+    assert time.monotonic() - started < 20  # not the whole big file
+    assert report is None  # after the deletion the index already fits the corpus: nothing left to build
+    assert "big.md" not in " ".join(c.source for c in live.get().ask("kettles").citations)
+
+
+def test_a_file_over_the_limit_is_skipped_by_the_watcher_with_a_reason(mini_corpus, tmp_path, caplog):
+    index, live = served(mini_corpus, tmp_path)
+    (mini_corpus / "huge.md").write_text("# Huge\n\n" + "- kettles\n" * 20_000)
+    watcher = CorpusWatcher(live, mini_corpus, index, project_root=tmp_path, max_file_bytes=100_000)
+    with caplog.at_level(logging.WARNING, logger="webapp.watch"):
+        report = watcher.rebuild_if_stale()
+    assert report is not None and report.units_embedded == 0
+    assert "skipped corpus/huge.md: is 0.2 MB, over the limit of 0.1 MB" in caplog.text
+    assert watcher.rebuild_if_stale() is None  # the skipped file does not make the index stale again

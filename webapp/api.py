@@ -10,6 +10,7 @@ Left out on purpose: streaming, authentication, and any other endpoint than aski
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 import fastapi
@@ -25,6 +26,12 @@ from assistant.store import IndexError_
 # `security.BodyLimit` refuses larger bodies: from their Content-Length, else while they are read.
 MAX_BODY_BYTES = 256 * 1024
 QUESTION_ERROR_STATUS = {"empty": 422, "invalid": 422, "too_long": 413}
+# What a client is told when there is no usable index; the reason, with the server's paths, goes to the log.
+NOT_READY = (
+    "The assistant is not ready: its index is missing or damaged. The server log says why; the operator "
+    "rebuilds it with `python -m assistant build`."
+)
+log = logging.getLogger("webapp.api")
 
 
 class Turn(BaseModel):
@@ -62,7 +69,7 @@ class AnswerRecord(BaseModel):
 
 class ErrorBody(BaseModel):
     error: str = Field(
-        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, index_not_ready."
+        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, host_not_allowed, index_not_ready, not_found."
     )
     message: str = Field(description="A sentence for a person.")
 
@@ -96,7 +103,8 @@ def ask(body: AskRequest, request: fastapi.Request) -> JSONResponse:
     try:
         assistant = request.app.state.live.get()
     except IndexError_ as exc:
-        return error_response(503, "index_not_ready", f"The assistant is not ready: {str(exc).rstrip('.')}.")
+        log.error("answering 503: %s", exc)
+        return error_response(503, "index_not_ready", NOT_READY)
     answer = assistant.ask(question, [turn.model_dump() for turn in body.history])
     return JSONResponse(answer.to_dict())
 

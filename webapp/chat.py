@@ -36,7 +36,8 @@ from assistant.records import Answer
 from assistant.store import IndexError_
 
 from . import render
-from .feedback import FeedbackLog, verdict_of
+from .api import NOT_READY
+from .feedback import FeedbackLog
 from .settings import Settings
 
 log = logging.getLogger("webapp.chat")
@@ -50,6 +51,9 @@ INTRO = (
 )
 PLACEHOLDER = "Ask a question about the guide, or pick an example below."
 FAILED = "Something went wrong while answering; the details are in the server log. Please try again."
+# Turns a conversation keeps: older ones are dropped, so a session's state (held on the server for each
+# open page) stays bounded however long someone chats. Follow-ups only look a few turns back.
+MAX_TURNS = 20
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,14 @@ class ChatCallbacks:
                 message,
                 chat_messages(turns),
                 turns,
-                render.notice_html(f"The guide's index is not available: {exc}", "error"),
+                render.notice_html(NOT_READY, "error"),
             )
         except Exception:
             log.exception("answering %r failed", message[:200])
             return message, chat_messages(turns), turns, render.notice_html(FAILED, "error")
         if answer.kind == "empty":
             return "", chat_messages(turns), turns, render.notice_html(answer.answer, "info")
-        turns.append(Turn(message, answer))
+        turns = [*turns, Turn(message, answer)][-MAX_TURNS:]
         return "", chat_messages(turns), turns, ""
 
     def pick(
@@ -142,7 +146,7 @@ class ChatCallbacks:
         if not 0 <= position < len(turns):
             log.warning("feedback for message %s, which is not in this conversation", index)
             return
-        self.feedback.record(turns[position].answer, verdict_of(liked.liked))
+        self.feedback.record(turns[position].answer, liked.liked)
 
     def api_chat(self, message: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """Ask the guide a question; returns the answer record (see the module docstring)."""
@@ -172,7 +176,7 @@ PAGE_OPTIONS: dict[str, Any] = {"theme": theme(), "css": render.CSS}
 
 
 def build_blocks(live: LiveAssistant, settings: Settings) -> gr.Blocks:
-    callbacks = ChatCallbacks(live, FeedbackLog(settings.feedback_log))
+    callbacks = ChatCallbacks(live, FeedbackLog(settings.feedback_db))
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as blocks:
         gr.Markdown(INTRO, elem_id="intro")
         turns = gr.State([])

@@ -1,60 +1,55 @@
-"""The feedback log: one JSON line per thumbs up or down, appended to a file (Settings.feedback_log).
+"""Thumbs up and down from the chat, stored with the question and answer they rate.
 
-Each line holds the time (UTC, ISO 8601), the verdict ("up", "down", or "cleared" when a thumb is
-taken back), the question, the answer's Markdown, its kind and its citations as in `Answer.to_dict()`.
-Writing is best effort on purpose: a log that cannot be written (missing permissions, a folder in the
-way, a full disk) is reported in the server log and the chat carries on. Not done: rotation, reading
-the log back, or any aggregation; it is meant for `jq` and a person.
+`verdict_of` turns Gradio's LikeData.liked into a verdict and refuses anything else: the value comes
+from the browser, and only True, False and "taken back" are verdicts. `FeedbackLog.record` stores the
+entry in the SQLite store (assistant/feedback_store.py) and is best effort on purpose: a store that
+cannot be written (missing permissions, a folder in the way, a full disk) is reported in the server log
+and the chat carries on. Reading it back is `python -m assistant feedback export | stats`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from datetime import UTC, datetime
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from assistant.feedback_store import FeedbackError, FeedbackStore
 from assistant.records import Answer
 
 log = logging.getLogger("webapp.feedback")
 
 
-def verdict_of(liked: Any) -> str:
-    """Gradio's LikeData.liked: True for a thumbs up, False for down, "" when the thumb is taken back."""
+def verdict_of(liked: Any) -> str | None:
+    """Gradio's LikeData.liked: True for a thumbs up, False for down, "" or None when the thumb is taken
+    back; None for anything else (the browser sent something no thumb sends)."""
     if liked is True:
         return "up"
     if liked is False:
         return "down"
-    return "cleared" if not liked else str(liked)
+    if liked is None or liked == "":
+        return "cleared"
+    return None
 
 
 class FeedbackLog:
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()  # one line per write, whole, even with concurrent sessions
+        self.store = FeedbackStore(path)
 
-    def entry(self, answer: Answer, verdict: str) -> dict[str, Any]:
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def record(self, answer: Answer, liked: Any) -> bool:
+        """Store one thumb on `answer`; returns False (and logs why) when it is refused or cannot be written."""
+        verdict = verdict_of(liked)
+        if verdict is None:
+            log.warning("feedback refused: %r is not a thumb up or down", str(liked)[:80])
+            return False
         record = answer.to_dict()
-        return {
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "verdict": verdict,
-            "question": record["question"],
-            "answer": record["answer"],
-            "kind": record["kind"],
-            "citations": record["citations"],
-        }
-
-    def record(self, answer: Answer, verdict: str) -> bool:
-        """Append one entry; returns False (and logs why) when the log cannot be written."""
-        line = json.dumps(self.entry(answer, verdict), ensure_ascii=False) + "\n"
         try:
-            with self._lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("a", encoding="utf-8") as handle:
-                    handle.write(line)
-        except OSError as exc:
+            self.store.add(verdict, record["question"], record["answer"], record["kind"], record["citations"])
+        except (FeedbackError, sqlite3.Error, OSError) as exc:
             log.error("could not write feedback to %s: %s", self.path, exc)
             return False
         return True

@@ -1,16 +1,18 @@
-"""Who may embed the chat and call the API, how often and how much: the origin allow-list, CSP, a rate
-limiter and a body size limit.
+"""Who may reach the server, embed the chat and call the API, how often and how much: the Host and
+origin allow-lists, the response headers (CSP and friends), a rate limiter and a body size limit.
 
 `AllowedOrigins` is the one policy behind three things: the CSP `frame-ancestors` sent with every page,
-the CORS answers (`origin_regex` feeds Starlette's CORSMiddleware), and the refusal of requests that
-carry a foreign `Origin` header. `RateLimiter` counts the requests that ask a question (the JSON API and
-Gradio's queue/run routes), per client address, in a sliding window. `Guard` is the thin ASGI shell that
-applies both; everything above it is plain logic, tested without a server. `BodyLimit` caps every
-request body (uploads to Gradio get a larger cap), counting bytes as they arrive.
+the CORS answers (`origin_regex` feeds Starlette's CORSMiddleware), and the refusal of any request that
+carries a foreign `Origin` header. `AllowedHosts` refuses a `Host` header the deployer did not list, which
+stops DNS rebinding. `RateLimiter` counts the requests that ask a question (the JSON API and Gradio's
+queue/call routes), per client address, in a sliding window, in O(1) per request with a bounded table.
+`Guard` is the thin ASGI shell that applies all of them; everything above it is plain logic, tested
+without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
 
-Left out on purpose: client identity beyond the socket address (X-Forwarded-For is trivially forged, so
-behind a reverse proxy every user shares the proxy's budget: rate-limit at the proxy there), cookies and
-authentication, and rate limits on Gradio's other routes (heartbeats, uploads, static assets).
+The client address is the socket's, or the one uvicorn takes from X-Forwarded-For when the request comes
+from an address in `--trusted-proxies` (webapp/server.py); no proxy is trusted by default, as the header
+is trivially forged. Left out on purpose: cookies and authentication, and rate limits on Gradio's other
+routes (heartbeats, static assets). Which Gradio routes are closed is webapp/gradio_routes.py.
 """
 
 from __future__ import annotations
@@ -19,16 +21,12 @@ import math
 import re
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .api import MAX_BODY_BYTES, error_response
-
-# Gradio's upload routes take files; the chat offers none, so this only bounds what a stray client can send.
-UPLOAD_PATHS = ("/gradio_api/upload", "/gradio_api/process_recording")
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 
 # localhost on any port is allowed by default: a page a developer serves from their own machine can embed
 # the widget without configuration, while no page on the internet can (its origin is never localhost).
@@ -82,14 +80,57 @@ class AllowedOrigins:
         return " ".join(["frame-ancestors 'self'", *LOCAL_FRAME_SOURCES, *self.extra])
 
 
-class RateLimiter:
-    """At most `limit` requests per client in any `window_s` seconds; `limit <= 0` turns it off."""
+# Hosts a browser on this machine uses to reach a server bound to loopback.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
-    def __init__(self, limit: int, window_s: float = 60.0, clock=time.monotonic):
+
+def host_name(host_header: str) -> str:
+    """`Example.org:7860` -> `example.org`; `[::1]:7860` -> `[::1]`: the Host header without its port."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """Host names the server answers to: the address it is bound to, localhost, and `extra`; `*` for any.
+
+    A page on attacker.example whose DNS name is switched to this machine's address (DNS rebinding) sends
+    `Host: attacker.example`, which is refused.
+    """
+
+    names: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, values: Iterable[str], bound_host: str) -> AllowedHosts:
+        extra = [host_name(v) if v.strip() != "*" else "*" for v in values if v.strip()]
+        bound = [host_name(f"[{bound_host}]" if ":" in bound_host else bound_host)]
+        unspecified = ("0.0.0.0", "[::]")  # bound to every address: no name to infer, the deployer lists them
+        names = [n for n in (*bound, *LOCAL_HOSTS, *extra) if n not in unspecified]
+        return cls(tuple(dict.fromkeys(names)))
+
+    def allows(self, host_header: str | None) -> bool:
+        if "*" in self.names:
+            return True
+        return host_header is not None and host_name(host_header) in self.names
+
+
+class RateLimiter:
+    """At most `limit` requests per client in any `window_s` seconds; `limit <= 0` turns it off.
+
+    Clients are kept least recently seen first, so a request touches only its own entry and, when the
+    table is full, the oldest ones: O(1) per request however many addresses are tracked. A client
+    forgotten to make room for `max_clients` newer ones starts afresh; with the default that takes
+    100,000 other addresses within one window.
+    """
+
+    def __init__(self, limit: int, window_s: float = 60.0, clock=time.monotonic, max_clients: int = 100_000):
         self.limit = limit
         self.window_s = window_s
+        self.max_clients = max_clients
         self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def hit(self, client: str) -> float:
@@ -98,9 +139,11 @@ class RateLimiter:
             return 0.0
         now = self._clock()
         with self._lock:
-            if len(self._hits) > 10_000:
-                self._forget_idle(now)
-            hits = self._hits.setdefault(client, deque())
+            hits = self._hits.get(client)
+            if hits is None:
+                self._make_room(now)
+                hits = self._hits[client] = deque(maxlen=self.limit)
+            self._hits.move_to_end(client)
             while hits and hits[0] <= now - self.window_s:
                 hits.popleft()
             if len(hits) >= self.limit:
@@ -108,10 +151,18 @@ class RateLimiter:
             hits.append(now)
             return 0.0
 
-    def _forget_idle(self, now: float) -> None:
-        # Bounds memory under many distinct addresses; an idle client has nothing left to count.
-        for client in [c for c, hits in self._hits.items() if not hits or hits[-1] <= now - self.window_s]:
-            del self._hits[client]
+    @property
+    def tracked(self) -> int:
+        return len(self._hits)
+
+    def _make_room(self, now: float) -> None:
+        # The least recently seen come first: drop those idle for a whole window (nothing left to count),
+        # then, if the table is still full, the oldest regardless.
+        while self._hits:
+            oldest, hits = next(iter(self._hits.items()))
+            if len(self._hits) < self.max_clients and hits and hits[-1] > now - self.window_s:
+                return
+            del self._hits[oldest]
 
     def message(self, wait_s: float) -> str:
         return (
@@ -124,8 +175,9 @@ def retry_after(wait_s: float) -> int:
     return max(1, math.ceil(wait_s))
 
 
-# The routes that ask the assistant something. Gradio's chat page uses queue/join; gradio_client and
-# scripts use run/api/call. Everything else (pages, assets, heartbeats, the event stream) is not counted.
+# The routes that ask the assistant something. Gradio's chat page and gradio_client use queue/join, scripts
+# call/. Everything else (pages, assets, heartbeats, the event stream) is not counted. Gradio's direct
+# run/ and api/ routes are closed (webapp/gradio_routes.py) but still counted, should one be reopened.
 ASKING_PATHS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
 
 
@@ -133,18 +185,40 @@ def is_asking(method: str, path: str) -> bool:
     return method == "POST" and path.rstrip("/").startswith(tuple(p.rstrip("/") for p in ASKING_PATHS))
 
 
+# Everything Gradio's page needs, and no more (docs/security.md). Gradio writes its config and start-up
+# code into the page as inline <script>s and Svelte sets inline styles, hence 'unsafe-inline' for both;
+# Gradio 6's gr.HTML (the notice under the question box) compiles its template with `new Function`, hence
+# 'unsafe-eval'; images may be data: or blob: URLs (Gradio's icons); everything else comes from this server.
+CONTENT_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def security_headers(origins: AllowedOrigins) -> list[tuple[bytes, bytes]]:
+    """The headers added to every response."""
+    return [
+        (b"content-security-policy", f"{CONTENT_POLICY}; {origins.frame_ancestors()}".encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+
 class Guard:
-    """ASGI middleware: CSP on every response; origin and rate limit checks on the asking routes.
+    """ASGI middleware: security headers on every response; Host and origin checks on every request;
+    the rate limit on the asking routes.
 
     Mount it inside Starlette's CORSMiddleware so its refusals still carry CORS headers and a widget on
     an allowed page can read the 429 instead of seeing a network error.
     """
 
-    def __init__(self, app, origins: AllowedOrigins, limiter: RateLimiter):
+    def __init__(self, app, origins: AllowedOrigins, limiter: RateLimiter, hosts: AllowedHosts):
         self.app = app
         self.origins = origins
         self.limiter = limiter
-        self.csp = origins.frame_ancestors().encode()
+        self.hosts = hosts
+        self.headers = security_headers(origins)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -152,26 +226,32 @@ class Guard:
             return
         refusal = self._refusal(scope)
         if refusal is not None:
-            await refuse(scope, receive, send, *refusal)
+            await refuse(scope, receive, send, *refusal, extra_headers=self.headers)
             return
 
-        async def send_with_csp(message) -> None:
+        async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), (b"content-security-policy", self.csp)]}
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
             await send(message)
 
-        await self.app(scope, receive, send_with_csp)
+        await self.app(scope, receive, send_with_headers)
 
     def _refusal(self, scope) -> tuple[int, str, str, dict[str, str]] | None:
-        if not is_asking(scope["method"], scope["path"]):
-            return None
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        host = headers.get("host")
+        if not self.hosts.allows(host):
+            message = (
+                f"This server does not answer to the host name {host!r}; its operator can add it with --allowed-hosts."
+            )
+            return 400, "host_not_allowed", message, {}
         origin = headers.get("origin")
-        if origin and not self.origins.allows(origin, headers.get("host")):
+        if origin and not self.origins.allows(origin, host):
             message = (
                 f"Requests from {origin} are not allowed; the server's operator can add it with --allowed-origins."
             )
             return 403, "origin_not_allowed", message, {}
+        if not is_asking(scope["method"], scope["path"]):
+            return None
         client = (scope.get("client") or ("unknown", 0))[0]
         wait_s = self.limiter.hit(client)
         if wait_s > 0:
@@ -179,11 +259,21 @@ class Guard:
         return None
 
 
-async def refuse(scope, receive, send, status: int, kind: str, message: str, headers: dict | None = None) -> None:
+async def refuse(
+    scope,
+    receive,
+    send,
+    status: int,
+    kind: str,
+    message: str,
+    headers: dict | None = None,
+    extra_headers: list[tuple[bytes, bytes]] = [],  # noqa: B006 - read only
+) -> None:
     """Send the error body; Gradio's front end shows `detail` of a failed request, the API keeps two keys."""
     extra = {"detail": message} if scope["path"].startswith("/gradio_api/") else {}
     response = error_response(status, kind, message, **extra)
     response.headers.update(headers or {})
+    response.raw_headers.extend(extra_headers)
     await response(scope, receive, send)
 
 
@@ -194,22 +284,18 @@ class BodyLimit:
     or a Content-Length that lies) the `http.request` messages are counted as the app reads them; once
     the count passes the limit the 413 is sent, the app is told the client went away, whatever it answers
     to that is dropped, and the rest of the body is never read (the server discards it). Gradio's
-    upload routes get `upload_limit` instead.
+    upload routes are closed (webapp/gradio_routes.py), so one limit holds for every route.
     """
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES, upload_limit: int = MAX_UPLOAD_BYTES):
+    def __init__(self, app, limit: int = MAX_BODY_BYTES):
         self.app = app
         self.limit = limit
-        self.upload_limit = upload_limit
-
-    def limit_for(self, path: str) -> int:
-        return self.upload_limit if path.rstrip("/").startswith(UPLOAD_PATHS) else self.limit
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["path"])
+        limit = self.limit
         declared = next((v for k, v in scope.get("headers", []) if k.lower() == b"content-length"), b"")
         if declared.isdigit() and int(declared) > limit:
             message = f"The request body is {int(declared):,} bytes; the limit is {limit:,}."

@@ -1,9 +1,11 @@
 """Composes the web server: the JSON API, the embed widget and its docs, and the Gradio chat at "/".
 
-Order matters: CORS is the outermost layer so that the refusals (403, 413, 429) still carry CORS headers
-a permitted page can read; the Guard adds the CSP `frame-ancestors`, the origin check and the rate limit;
-inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; the app's own routes
-come before the Gradio mount, which takes every path left.
+Order matters: CORS is the outermost layer so that the refusals (400, 403, 413, 429) still carry CORS
+headers a permitted page can read; the Guard adds the security headers, the Host and origin checks and
+the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
+that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
+Gradio mount, which takes every path left. uvicorn runs with a header deadline, an idle timeout and a
+connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from assistant.store import IndexError_
 
 from . import api
 from .chat import PAGE_OPTIONS, build_blocks
-from .security import AllowedOrigins, BodyLimit, Guard, RateLimiter
+from .connections import with_header_timeout
+from .gradio_routes import GradioRoutes
+from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, RateLimiter
 from .settings import Settings
 from .watch import start_upkeep
 
@@ -54,8 +58,17 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
-    app.add_middleware(BodyLimit)  # added first, so it runs inside the Guard
-    app.add_middleware(Guard, origins=origins, limiter=RateLimiter(settings.rate_limit, settings.rate_window_s))
+    blocks = build_blocks(live, settings)
+    public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
+    # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
+    app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
+    app.add_middleware(BodyLimit)
+    app.add_middleware(
+        Guard,
+        origins=origins,
+        limiter=RateLimiter(settings.rate_limit, settings.rate_window_s),
+        hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=origins.origin_regex,
@@ -64,7 +77,6 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         expose_headers=["Retry-After"],
         max_age=600,
     )
-    blocks = build_blocks(live, settings)
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
@@ -83,4 +95,18 @@ def serve(settings: Settings) -> None:
         log.error("no usable index yet, answering 503 until there is one: %s", exc)
     start_upkeep(app.state.live, settings)  # warns when the index is stale; with --watch, rebuilds it
     log.info("serving the chat on http://%s:%d", settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+        log.warning("bound to every address: only localhost names are answered until you set --allowed-hosts")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        http=with_header_timeout(settings.header_timeout_s),
+        timeout_keep_alive=settings.idle_timeout_s,
+        limit_concurrency=settings.max_connections,
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default; here only from the listed proxies.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
+        server_header=False,
+    )

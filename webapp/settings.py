@@ -11,6 +11,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in _env(name, "").split(",") if v.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = field(default_factory=lambda: _env("GUIDE_HOST", "127.0.0.1"))
@@ -18,12 +22,23 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: Path(_env("GUIDE_INDEX_DIR", "index")))
     corpus_dir: Path = field(default_factory=lambda: Path(_env("GUIDE_CORPUS_DIR", "corpus")))
     model: str | None = field(default_factory=lambda: os.environ.get("GUIDE_MODEL") or None)
-    feedback_log: Path = field(default_factory=lambda: Path(_env("GUIDE_FEEDBACK_LOG", "feedback/feedback.jsonl")))
+    # Thumbs up and down, in SQLite (assistant/feedback_store.py); `python -m assistant feedback` reads it.
+    feedback_db: Path = field(default_factory=lambda: Path(_env("GUIDE_FEEDBACK_DB", "feedback/feedback.db")))
+    # Gradio's temp folder, the app's own: emptied at start and on exit (webapp/temp.py).
+    temp_dir: Path = field(default_factory=lambda: Path(_env("GUIDE_TEMP_DIR", "build/gradio-tmp")))
     # Extra origins allowed to embed the chat and call the API, besides the server's own and localhost.
-    allowed_origins: tuple[str, ...] = field(
-        default_factory=lambda: tuple(o.strip() for o in _env("GUIDE_ALLOWED_ORIGINS", "").split(",") if o.strip())
-    )
+    allowed_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("GUIDE_ALLOWED_ORIGINS"))
+    # Host names the server answers to besides the address it is bound to and localhost; * for any.
+    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: _env_list("GUIDE_ALLOWED_HOSTS"))
+    # Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; none by default.
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("GUIDE_TRUSTED_PROXIES"))
     # Questions per client address in any `rate_window_s` seconds (JSON API and chat together); 0 turns it off.
     rate_limit: int = field(default_factory=lambda: int(_env("GUIDE_RATE_LIMIT", "60")))
     rate_window_s: float = field(default_factory=lambda: float(_env("GUIDE_RATE_WINDOW", "60")))
+    # Connections: seconds to send a request's headers, seconds idle between requests, and how many at once.
+    header_timeout_s: float = field(default_factory=lambda: float(_env("GUIDE_HEADER_TIMEOUT", "10")))
+    idle_timeout_s: int = field(default_factory=lambda: int(_env("GUIDE_IDLE_TIMEOUT", "5")))
+    max_connections: int = field(default_factory=lambda: int(_env("GUIDE_MAX_CONNECTIONS", "200")))
+    # Corpus files larger than this are skipped by --watch builds (`build --max-file-mb` for the CLI).
+    max_file_mb: float = field(default_factory=lambda: float(_env("GUIDE_MAX_FILE_MB", "4")))
     watch: bool = field(default_factory=lambda: _env("GUIDE_WATCH", "0") not in ("0", "", "false", "False"))
