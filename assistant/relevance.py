@@ -87,7 +87,7 @@ def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[str]) -> tuple[str, ...]:
     """The question's own words for its unknown terms, as written, with a following word that is not the
-    guide's joined on ("Canadian dollars", "stock options", "UX researcher")."""
+    guide's joined on ("Canadian dollars", "stock options"; but "plumber", not "plumber earn")."""
     drop = set(unknown)
     # Markup and addresses are not what anyone asks about: "<img onerror=...>" is not a topic to name.
     text = _NOT_PROSE.sub(" ", text)
@@ -104,11 +104,13 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
             token_words = words(tokens[i])
             if not token_words or any(w in STOPWORDS for w in token_words):
                 break
-            if all(term(w) in drop for w in token_words) or len(phrase) == 1:
+            if all(term(w) in drop for w in token_words):
                 phrase.append(tokens[i])
                 i += 1
-                if not all(term(w) in drop for w in token_words):
-                    break
+            elif len(phrase) == 1 and not any(term(w) in vocabulary for w in token_words):
+                phrase.append(tokens[i])  # one word the guide does not use either: "stock options"
+                i += 1
+                break
             else:
                 break
         phrases.append(" ".join(phrase).strip(".'"))

@@ -215,14 +215,17 @@ class Retriever:
         bonus = self._passage_bonus(query.topic_terms)[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
-        names_advert = bool(self._advert_terms.intersection(query.lexical_terms))
+        # An advertisement is found only by a question about it: one that names what only it offers
+        # ("coaching") and means it (its closest unit by meaning is the advertisement's).
+        names_advert = bool(self._advert_terms.intersection(query.lexical_terms)) and bool(
+            self._not_guidance[int(self.store.unit_chunk[int(np.argmax(dense))])]
+        )
         for row in np.argsort(-combined):
             if not self._active[row]:
                 break
             chunk_pos = int(self.store.unit_chunk[row])
             if chunk_pos in best:
                 continue
-            # Not guidance (an advertisement): only for a question that names what only it offers.
             if self._not_guidance[chunk_pos] and not names_advert:
                 continue
             best[chunk_pos] = int(row)

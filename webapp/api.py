@@ -62,8 +62,16 @@ class AnswerRecord(BaseModel):
     abstained: bool = Field(description="True when the guide does not cover the question.")
     answer: str = Field(description="Markdown with [n] citation markers; raw text, escape it before display.")
     citations: list[Citation]
-    suggestions: list[str] = Field(description="Questions the guide can answer, offered when abstaining.")
-    kind: Literal["answer", "abstain", "greeting", "empty"]
+    suggestions: list[str] = Field(
+        description="Questions the guide answers: after a refusal, the nearest ones; after an answer, related ones."
+    )
+    kind: Literal["answer", "abstain", "greeting", "social", "language", "empty"] = Field(
+        description="social: thanks, ok, bye (a short reply, no citations); language: not in English."
+    )
+    not_covered: list[str] = Field(
+        description='What the question asks that the guide never mentions, in the asker\'s words (["Toronto"]); '
+        "empty when nothing is missing. The answer's first line names them."
+    )
     latency_ms: float
 
 
