@@ -63,8 +63,9 @@ def lead_of(hit: Hit, config: Config = Config()) -> Lead:
     whole_list = whole_list or (len(items) >= 2 and best in taglines)
     chosen = [m for m in hit.matches if m not in taglines or len(items) < 2] if whole_list else matched
     chosen.sort(key=lambda m: m.position)  # reading order
-    # Bold marks items that answer: those the question shares words with, when they are a few of many.
-    marked = [m for m in matched if m.lexical > 0]
+    # Bold marks items that answer: those that share a word of the question the heading does not (for
+    # "which books?" no book of the Books list is in bold), when they are a few of many.
+    marked = [m for m in matched if m.specific]
     return Lead(
         quotes=tuple(m.quote for m in chosen),
         lines=tuple(m.line for m in chosen),

@@ -87,6 +87,8 @@ class Retriever:
         self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
         self._not_guidance = np.array([c.section_path[-1] in NOT_GUIDANCE for c in store.chunks], dtype=bool)
         unit_terms = [content_terms(u.text) for u in units]
+        self._unit_terms = [frozenset(terms) for terms in unit_terms]
+        self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
         # What the whole guide is about (its titles' words: "ai", "ml", "career"): naming only these, a
         # question is broad ("how do I get into ML?") and its lead is a summary.
@@ -231,10 +233,18 @@ class Retriever:
             best[chunk_pos] = int(row)
             if len(best) >= k:
                 break
-        return [self._hit(pos, row, combined, fused, dense, lexical) for pos, row in best.items()]
+        asked = frozenset(query.topic_terms) - GENERIC_TERMS
+        return [self._hit(pos, row, combined, fused, dense, lexical, asked) for pos, row in best.items()]
 
     def _hit(
-        self, pos: int, row: int, combined: np.ndarray, fused: np.ndarray, dense: np.ndarray, lexical: np.ndarray
+        self,
+        pos: int,
+        row: int,
+        combined: np.ndarray,
+        fused: np.ndarray,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        asked: frozenset[str],
     ) -> Hit:
         rows = self._chunk_rows[pos]
         lines = sorted((r for r in rows if not self._unit_whole[r]), key=lambda r: -fused[r])
@@ -253,6 +263,7 @@ class Retriever:
                     float(dense[r]),
                     float(lexical[r]),
                     int(r - first),
+                    bool((self._unit_terms[r] - self._heading_terms[pos]) & asked),
                 )
                 for r in lines
             ),
