@@ -126,13 +126,14 @@ def judge(
     aliased: frozenset[str] = frozenset(),
     things: dict[str, float] | None = None,
     scope: dict[str, float] | None = None,
+    jobs: dict[str, float] | None = None,
     text: str = "",
     config: Config = Config(),
 ) -> Relevance:
     """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
     score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
-    close it is to a topic the guide says it does not cover (Retriever.senses; a word without an entry,
-    like "u" or "45", is talk)."""
+    close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
+    (Retriever.senses; a word without an entry, like "u" or "45", is talk)."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased)
     if not hits:
@@ -168,9 +169,16 @@ def judge(
     def verdict(covered: bool, reason: str, missing: tuple[str, ...] = ()) -> Relevance:
         return Relevance(covered, reason, dense, unknown, missing, pull, occupation)
 
-    if pull > config.pull_floor and occupation >= config.occupation_floor:
+    is_job = occupation >= config.occupation_floor or any(
+        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown
+    )
+    if pull > config.pull_floor and is_job:
         missing = missing_phrases(text, unknown, vocabulary) if text else unknown
         return verdict(False, f"the question is about another occupation ({', '.join(missing[:2])})", missing)
+    if pull >= config.carrying_pull and len(rest) == 1:
+        # The foreign words carry the question and one guide word is left ("python", of a pet snake).
+        missing = missing_phrases(text, unknown, vocabulary) if text else unknown
+        return verdict(False, f"the question is about {', '.join(missing[:2])}", missing)
     if not subjects:
         if dense >= config.dense_floor:
             return verdict(True, "the words the guide does not use are how people talk, not a subject")

@@ -29,7 +29,7 @@ import numpy as np
 
 from .config import Config
 from .embedding import Embedder
-from .guide import NOT_GUIDANCE, OUT_OF_SCOPE, SUMMARIES
+from .guide import NOT_GUIDANCE, OCCUPATION_ANCHORS, OUT_OF_SCOPE, SUMMARIES
 from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .store import Store
@@ -45,6 +45,7 @@ class Sense:
     cosine: float
     thing: float
     scope: float = 0.0  # cosine to the closest topic the guide says it does not cover (guide.OUT_OF_SCOPE)
+    job: float = 0.0  # mean cosine to guide.OCCUPATION_ANCHORS: how much it reads as a job
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Retriever:
         self._alias_words = sorted({w for w in guide_words if w not in STOPWORDS and term(w) not in GENERIC_TERMS})
         self._alias_vectors: np.ndarray | None = None
         self._senses: dict[str, Sense] = {}
-        self._anchor_vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._anchor_vectors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._english = embedder.known_words()
         self._corrections: dict[str, str] = {}
         self._bm25 = bm25s.BM25()
@@ -154,16 +155,17 @@ class Retriever:
                     self.embedder.embed(list(THING_ANCHORS)),
                     self.embedder.embed(list(TALK_ANCHORS)),
                     self.embedder.embed(list(OUT_OF_SCOPE)),
+                    self.embedder.embed(list(OCCUPATION_ANCHORS)),
                 )
             if len(self._senses) > 50_000:  # bounded: a stream of random words must not grow it forever
                 self._senses.clear()
             vectors = self.embedder.embed(todo)
-            things, talk, scope = (vectors @ anchors.T for anchors in self._anchor_vectors)
+            things, talk, scope, jobs = (vectors @ anchors.T for anchors in self._anchor_vectors)
             for i, (word, row) in enumerate(zip(todo, vectors @ self._alias_vectors.T)):
                 best = int(np.argmax(row))
                 thing = float(things[i].max() - talk[i].max())
                 self._senses[word] = Sense(
-                    term(self._alias_words[best]), float(row[best]), thing, float(scope[i].max())
+                    term(self._alias_words[best]), float(row[best]), thing, float(scope[i].max()), float(jobs[i].mean())
                 )
         return {w: self._senses[w] for w in unknown if w in self._senses}
 
@@ -181,7 +183,7 @@ class Retriever:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
         terms = tuple(content_terms(text))
-        foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) > 2}
+        foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
         unknown = [w for w, t in foreign.items() if t in terms and t not in self.vocabulary and t not in GENERIC_TERMS]
         senses = self.senses(unknown)
         aliases = tuple((term(w), s.closest) for w, s in senses.items() if s.cosine >= self.config.alias_floor)
