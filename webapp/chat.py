@@ -57,8 +57,20 @@ INTRO = (
 )
 PLACEHOLDER = "Ask a question about the guide, or pick an example below."
 FAILED = "Something went wrong while answering; the details are in the server log. Please try again."
-# The /chat endpoint's history is checked against the JSON API's model: the same fields, the same caps.
-HISTORY = pydantic.TypeAdapter(list[HistoryTurn])
+
+
+def usable_turns(history: Any) -> list[dict[str, Any]]:
+    """The /chat endpoint's history, turn by turn against the JSON API's model (the same fields, the same
+    caps). Unlike the JSON API it refuses nothing: a turn that does not fit is left out, as it always was."""
+    turns: list[dict[str, Any]] = []
+    for turn in history if isinstance(history, list) else []:
+        try:
+            turns.append(HistoryTurn.model_validate(turn).model_dump(exclude_none=True))
+        except pydantic.ValidationError:
+            continue
+    return turns
+
+
 # Turns a conversation keeps: older ones are dropped, so a session's state (held on the server for each
 # open page) stays bounded however long someone chats. Follow-ups only look a few turns back.
 MAX_TURNS = 20
@@ -201,12 +213,9 @@ class ChatCallbacks:
         wait_s = self.wait_s(request)
         if wait_s > 0 and self.limiter is not None:
             raise gr.Error(self.limiter.notice(wait_s))
+        turns = usable_turns(history)
         try:
-            turns = HISTORY.validate_python(history or [])
-        except pydantic.ValidationError as exc:
-            raise gr.Error(f"The history is not valid: {exc.errors()[0]['msg']} (docs/api.md, Request).") from None
-        try:
-            return self.live.get().ask(message, [t.model_dump(exclude_none=True) for t in turns]).to_dict()
+            return self.live.get().ask(message, turns).to_dict()
         except QuestionError as exc:
             raise gr.Error(str(exc)) from exc
 
