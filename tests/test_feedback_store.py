@@ -109,3 +109,35 @@ def test_the_cli_says_when_there_is_no_feedback_file_or_it_is_not_one(tmp_path, 
     (tmp_path / "notes.db").write_text("not a database, just text " * 100)
     assert main(["feedback", "stats", "--db", str(tmp_path / "notes.db")]) == 2
     assert "is not a feedback file" in capsys.readouterr().err
+
+
+def test_the_last_verdict_on_an_answer_counts_and_a_thumb_down_keeps_what_was_wrong(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.db")
+    store.add("up", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], answer_id="a1")
+    store.add("up", "What does a data scientist do?", "...", "answer", [], answer_id="a2")
+    store.add("down", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], answer_id="a1")
+    store.add("down", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], "a1", "It cites a heading")
+    entries = list(store.export())
+    assert [(e["question"], e["verdict"], e["comment"]) for e in entries] == [
+        ("What does a data scientist do?", "up", ""),
+        ("Do I need a PhD?", "down", "It cites a heading"),
+    ]
+    assert store.stats()["up"] == 1 and store.stats()["down"] == 1
+
+
+def test_a_file_written_before_answer_ids_is_upgraded_and_keeps_its_entries(tmp_path):
+    path = tmp_path / "feedback.db"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE feedback (id INTEGER PRIMARY KEY, time TEXT NOT NULL, verdict TEXT NOT NULL, "
+        "question TEXT NOT NULL, answer TEXT NOT NULL, kind TEXT NOT NULL, citations TEXT NOT NULL)"
+    )
+    old.execute("INSERT INTO feedback VALUES (1, '2026-11-30T10:00:00+00:00', 'up', 'q', 'a', 'answer', '[]')")
+    old.commit()
+    old.close()
+    store = FeedbackStore(path)
+    store.add("down", "Do I need a PhD?", "a", "answer", [], answer_id="a1", comment="wrong section")
+    assert [(e["question"], e["verdict"], e["comment"]) for e in store.export()] == [
+        ("q", "up", ""),
+        ("Do I need a PhD?", "down", "wrong section"),
+    ]

@@ -2,7 +2,9 @@
 
 `verdict_of` turns Gradio's LikeData.liked into a verdict and refuses anything else: the value comes
 from the browser, and only True, False and "taken back" are verdicts. `FeedbackLog.record` stores the
-entry in the SQLite store (assistant/feedback_store.py) and is best effort on purpose: a store that
+entry in the SQLite store (assistant/feedback_store.py), keyed by the answer's id so that the last verdict
+on an answer replaces the earlier ones, with what the person said was wrong, if anything. It is best
+effort on purpose: a store that
 cannot be written (missing permissions, a folder in the way, a full disk) is reported in the server log
 and the chat carries on. Reading it back is `python -m assistant feedback export | stats`.
 """
@@ -40,15 +42,24 @@ class FeedbackLog:
     def path(self) -> Path:
         return self.store.path
 
-    def record(self, answer: Answer, liked: Any) -> bool:
-        """Store one thumb on `answer`; returns False (and logs why) when it is refused or cannot be written."""
+    def record(self, answer: Answer, liked: Any, answer_id: str | None = None, comment: str = "") -> bool:
+        """Store one thumb on `answer` (replacing an earlier one on the same `answer_id`); returns False
+        (and logs why) when it is refused or cannot be written."""
         verdict = verdict_of(liked)
         if verdict is None:
             log.warning("feedback refused: %r is not a thumb up or down", str(liked)[:80])
             return False
         record = answer.to_dict()
         try:
-            self.store.add(verdict, record["question"], record["answer"], record["kind"], record["citations"])
+            self.store.add(
+                verdict,
+                record["question"],
+                record["answer"],
+                record["kind"],
+                record["citations"],
+                answer_id=answer_id,
+                comment=comment if verdict == "down" else "",
+            )
         except (FeedbackError, sqlite3.Error, OSError) as exc:
             log.error("could not write feedback to %s: %s", self.path, exc)
             return False

@@ -164,6 +164,11 @@ class RateLimiter:
                 return
             del self._hits[oldest]
 
+    def notice(self, wait_s: float) -> str:
+        """What the chat window says instead of answering: plain words, and when to ask again."""
+        window = "minute" if self.window_s == 60 else f"{self.window_s:g} seconds"
+        return f"You've asked a lot in the last {window}; try again in {retry_after(wait_s)} s."
+
     def message(self, wait_s: float) -> str:
         return (
             f"Too many questions from your address: at most {self.limit} every {self.window_s:g} seconds. "
@@ -175,10 +180,13 @@ def retry_after(wait_s: float) -> int:
     return max(1, math.ceil(wait_s))
 
 
-# The routes that ask the assistant something. Gradio's chat page and gradio_client use queue/join, scripts
-# call/. Everything else (pages, assets, heartbeats, the event stream) is not counted. Gradio's direct
-# run/ and api/ routes are closed (webapp/gradio_routes.py) but still counted, should one be reopened.
-ASKING_PATHS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
+# The routes that ask the assistant something, counted here. Gradio's chat page and gradio_client ask
+# through queue/join, which is not counted here but in the answering callbacks themselves (webapp/chat.py,
+# the same limiter): a 429 there would replace the page's conversation, box and notice with error pills,
+# and the same route carries thumbs and clears, which ask nothing. Scripts call/. Everything else (pages,
+# assets, heartbeats, the event stream) is not counted. Gradio's direct run/ and api/ routes are closed
+# (webapp/gradio_routes.py) but still counted, should one be reopened.
+ASKING_PATHS = ("/api/ask", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
 
 
 def is_asking(method: str, path: str) -> bool:

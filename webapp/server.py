@@ -56,9 +56,13 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         "/embed.js", lambda: FileResponse(STATIC / "embed.js", media_type="text/javascript"), include_in_schema=False
     )
     app.add_api_route(
+        "/chat.js", lambda: FileResponse(STATIC / "chat.js", media_type="text/javascript"), include_in_schema=False
+    )
+    app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
-    blocks = build_blocks(live, settings)
+    limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)
+    blocks = build_blocks(live, settings, limiter)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
@@ -66,7 +70,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_middleware(
         Guard,
         origins=origins,
-        limiter=RateLimiter(settings.rate_limit, settings.rate_window_s),
+        limiter=limiter,
         hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
     )
     app.add_middleware(
