@@ -38,7 +38,9 @@ GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
 def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi.FastAPI:
-    live = live or LiveAssistant(settings.index_dir, model=settings.model)
+    live = live or LiveAssistant(
+        settings.index_dir, model=settings.model, batching=settings.batching, batch_wait_ms=settings.batch_wait_ms
+    )
     origins = AllowedOrigins.parse(settings.allowed_origins)
     # FastAPIOffline serves Swagger UI from its wheel: FastAPI's default docs page loads it from a CDN.
     app = FastAPIOffline(
