@@ -23,7 +23,8 @@ def comma_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_settings(argv: list[str] | None = None) -> Settings:
+    """The server's settings from its flags, falling back to GUIDE_* variables and the defaults."""
     defaults = Settings()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=defaults.host, help="address to listen on (env GUIDE_HOST)")
@@ -61,8 +62,16 @@ def main(argv: list[str] | None = None) -> None:
         help="questions per client address in any GUIDE_RATE_WINDOW seconds (default 60), 0 for no limit "
         "(env GUIDE_RATE_LIMIT)",
     )
+    parser.add_argument(
+        "--no-batching",
+        dest="batching",
+        action="store_false",
+        default=defaults.batching,
+        help="encode each question on its own instead of gathering concurrent ones into one model call "
+        "(env GUIDE_BATCHING=0); for comparison",
+    )
     args = parser.parse_args(argv)
-    settings = replace(
+    return replace(
         defaults,
         host=args.host,
         port=args.port,
@@ -73,7 +82,12 @@ def main(argv: list[str] | None = None) -> None:
         allowed_hosts=comma_list(args.allowed_hosts),
         trusted_proxies=comma_list(args.trusted_proxies),
         rate_limit=args.rate_limit,
+        batching=args.batching,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = parse_settings(argv)
     from webapp import temp
 
     try:

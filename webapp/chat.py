@@ -230,10 +230,14 @@ def theme() -> gr.themes.Base:
     )
 
 
-# How many questions from the chat page and the /chat endpoint are answered at once. Retrieval and
-# rendering run in parallel; the model calls are serialized by a lock (assistant/live.py), so more slots
-# only queue there. Measured by `make bench` (docs/performance.md, "Load").
+# How many questions from the chat page and the /chat endpoint are answered at once. With batching (the
+# default) as many as Gradio runs at all (its queue's 40 workers, which share anyio's 40 threads with the
+# JSON API): each waiting question joins the next model call (assistant/batching.py), so a lower limit
+# would cap the batch. With --no-batching the model calls take turns at a lock (assistant/live.py) and more
+# than 8 slots only queue there. Measured by `make bench` (docs/performance.md, "Load" and "Many people
+# at once").
 ANSWERING_CONCURRENCY = 8
+BATCHED_ANSWERING_CONCURRENCY = 40
 
 # What mount_gradio_app needs besides the Blocks: in Gradio 6 theme and CSS are page options.
 # head: the page's own script (webapp/static/chat.js: citation links, plain-text copy, a new answer scrolled
@@ -289,9 +293,9 @@ def build_blocks(live: LiveAssistant, settings: Settings, limiter: RateLimiter |
 
         outputs = [question, chatbot, turns, notice]
         private: dict[str, Any] = {"api_visibility": "private"}
-        # The events that answer share one pool of ANSWERING_CONCURRENCY slots (Gradio's default is one call
-        # at a time per event); the model itself still runs one encode at a time (assistant/live.py).
-        answering: dict[str, Any] = {"concurrency_limit": ANSWERING_CONCURRENCY, "concurrency_id": "answer"}
+        # The events that answer share one pool of slots (Gradio's default is one call at a time per event).
+        slots = BATCHED_ANSWERING_CONCURRENCY if settings.batching else ANSWERING_CONCURRENCY
+        answering: dict[str, Any] = {"concurrency_limit": slots, "concurrency_id": "answer"}
         question.submit(callbacks.respond, [question, turns], outputs, **private, **answering)
         chatbot.example_select(callbacks.pick, [turns], outputs, **private, **answering)
         chatbot.option_select(callbacks.pick, [turns], outputs, **private, **answering)

@@ -11,6 +11,11 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _env_float(name: str) -> float | None:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else None
+
+
 def _env_list(name: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in _env(name, "").split(",") if v.strip())
 
@@ -42,3 +47,7 @@ class Settings:
     # Corpus files larger than this are skipped by --watch builds (`build --max-file-mb` for the CLI).
     max_file_mb: float = field(default_factory=lambda: float(_env("GUIDE_MAX_FILE_MB", "4")))
     watch: bool = field(default_factory=lambda: _env("GUIDE_WATCH", "0") not in ("0", "", "false", "False"))
+    # Concurrent questions share model calls (assistant/batching.py), gathered for at most batch_wait_ms
+    # while people ask at once; GUIDE_BATCHING=0 or --no-batching encodes one call at a time, for comparison.
+    batching: bool = field(default_factory=lambda: _env("GUIDE_BATCHING", "1") not in ("0", "", "false", "False"))
+    batch_wait_ms: float | None = field(default_factory=lambda: _env_float("GUIDE_BATCH_WAIT_MS"))  # None: its default
