@@ -30,7 +30,7 @@ DATA = ROOT / "tests" / "data"
 # The sets each row is scored on; docs/quality.md says who wrote each and whether it was tuned on. The
 # blind set of 2026-11-30 is not here: it is measured once before and once after, never while tuning.
 SETS = {
-    "dev": ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    "dev": DATA / "dev.jsonl",  # a copy of shared/eval/dev.jsonl: CI clones the repository alone
     "own": DATA / "calibration.jsonl",
     "tuned": DATA / "tuned-2026-11.jsonl",
     "conv": DATA / "conversations.jsonl",
