@@ -16,6 +16,8 @@ import re
 
 TITLE = "AI and Machine Learning Career Guide 2026"
 SUBJECT = "careers in AI and machine learning (roles, skills, education, salaries and portfolios)"
+ASK_ABOUT = "Ask about AI and ML careers."  # the chat window's one-line invitation
+BOX_PLACEHOLDER = "Ask about roles, skills, degrees, salaries, portfolios…"
 
 EXAMPLE_QUESTIONS = (
     "Do I need a PhD?",

@@ -32,9 +32,9 @@ from typing import Any
 import gradio as gr
 import pydantic
 
-from assistant import QuestionError
-from assistant.answer import EXAMPLE_QUESTIONS
+from assistant import QuestionError, guide
 from assistant.feedback_store import FIELD_CAPS
+from assistant.guide import EXAMPLE_QUESTIONS
 from assistant.live import LiveAssistant
 from assistant.records import Answer
 from assistant.store import IndexError_
@@ -48,11 +48,11 @@ from .settings import Settings
 
 log = logging.getLogger("webapp.chat")
 
-GUIDE = "AI and Machine Learning Career Guide 2026"
+GUIDE = guide.TITLE
 TITLE = f"{GUIDE}: Assistant"
 INTRO = (
     f"# {GUIDE} — Assistant\n"
-    "Ask about AI and ML careers. Every answer quotes the guide and numbers its sources; "
+    f"{guide.ASK_ABOUT} Every answer quotes the guide and numbers its sources; "
     "open a source to see the exact passage, file and lines. Nothing you type leaves this machine."
 )
 PLACEHOLDER = "Ask a question about the guide, or pick an example below."
@@ -274,7 +274,7 @@ def build_blocks(live: LiveAssistant, settings: Settings, limiter: RateLimiter |
         question = gr.Textbox(
             elem_id="question",
             show_label=False,
-            placeholder="Ask about roles, skills, degrees, salaries, portfolios…",
+            placeholder=guide.BOX_PLACEHOLDER,
             lines=1,
             max_lines=6,
             submit_btn="Ask",
