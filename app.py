@@ -61,6 +61,14 @@ def main(argv: list[str] | None = None) -> None:
         help="questions per client address in any GUIDE_RATE_WINDOW seconds (default 60), 0 for no limit "
         "(env GUIDE_RATE_LIMIT)",
     )
+    parser.add_argument(
+        "--rate-limit-fail-closed",
+        action="store_true",
+        default=defaults.rate_limit_fail_closed,
+        help="with GUIDE_REDIS_URL: answer 503 while Redis is unreachable instead of counting in this process "
+        "alone (env GUIDE_RATE_LIMIT_FAIL_CLOSED=1)",
+    )
+    # GUIDE_REDIS_URL and GUIDE_DATABASE_URL have no flags on purpose: a password in argv shows in `ps`.
     args = parser.parse_args(argv)
     settings = replace(
         defaults,
@@ -73,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         allowed_hosts=comma_list(args.allowed_hosts),
         trusted_proxies=comma_list(args.trusted_proxies),
         rate_limit=args.rate_limit,
+        rate_limit_fail_closed=args.rate_limit_fail_closed,
     )
     from webapp import temp
 

@@ -1,6 +1,6 @@
 """The Gradio chat window: a question box, the conversation with cited answers, thumbs up and down.
 
-`build_blocks(live, settings)` returns the Blocks that webapp/server.py mounts at "/". The callbacks
+`build_blocks(live, feedback)` returns the Blocks that webapp/server.py mounts at "/". The callbacks
 are methods of `ChatCallbacks` and are plain functions of plain values, so tests call them directly:
 `respond(message, turns)` returns the new question-box text, the chat messages, the conversation
 (a list of `Turn`) and a notice to show under the box.
@@ -38,7 +38,6 @@ from assistant.store import IndexError_
 from . import render
 from .api import NOT_READY
 from .feedback import FeedbackLog
-from .settings import Settings
 
 log = logging.getLogger("webapp.chat")
 
@@ -175,8 +174,8 @@ ANSWERING_CONCURRENCY = 8
 PAGE_OPTIONS: dict[str, Any] = {"theme": theme(), "css": render.CSS}
 
 
-def build_blocks(live: LiveAssistant, settings: Settings) -> gr.Blocks:
-    callbacks = ChatCallbacks(live, FeedbackLog(settings.feedback_db))
+def build_blocks(live: LiveAssistant, feedback: FeedbackLog) -> gr.Blocks:
+    callbacks = ChatCallbacks(live, feedback)
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as blocks:
         gr.Markdown(INTRO, elem_id="intro")
         turns = gr.State([])

@@ -4,7 +4,9 @@ Order matters: CORS is the outermost layer so that the refusals (400, 403, 413, 
 headers a permitted page can read; the Guard adds the security headers, the Host and origin checks and
 the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
 that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
-Gradio mount, which takes every path left. uvicorn runs with a header deadline, an idle timeout and a
+Gradio mount, which takes every path left; among them `/healthz`, for load balancers. The rate limit is
+counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py); feedback goes to a
+SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL (assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a
 connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
 """
 
@@ -16,19 +18,23 @@ from pathlib import Path
 import fastapi
 import gradio as gr
 import uvicorn
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
+from assistant.feedback_store import StoreError, open_store
 from assistant.live import LiveAssistant
 from assistant.store import IndexError_
+from assistant.version import __version__
 
 from . import api
 from .chat import PAGE_OPTIONS, build_blocks
 from .connections import with_header_timeout
+from .feedback import FeedbackLog
 from .gradio_routes import GradioRoutes
-from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, RateLimiter
+from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard
 from .settings import Settings
+from .shared_limit import make_limiter
 from .watch import start_upkeep
 
 log = logging.getLogger("webapp")
@@ -58,7 +64,9 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
-    blocks = build_blocks(live, settings)
+    app.add_api_route("/healthz", lambda: health(live), include_in_schema=False)
+    app.state.feedback = FeedbackLog(open_store(settings.feedback_target))
+    blocks = build_blocks(live, app.state.feedback)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
@@ -66,7 +74,9 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_middleware(
         Guard,
         origins=origins,
-        limiter=RateLimiter(settings.rate_limit, settings.rate_window_s),
+        limiter=make_limiter(
+            settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
+        ),
         hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
     )
     app.add_middleware(
@@ -80,6 +90,24 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
+def health(live: LiveAssistant) -> JSONResponse:
+    """200 with the live build and model when this replica can answer, else 503: for load balancers and
+    for checking that every replica serves the same build. Reads no database: it is polled often."""
+    try:
+        store = live.get().store
+    except IndexError_:
+        return JSONResponse({"status": "not_ready", "version": __version__}, status_code=503)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "build": store.directory.name,
+            "model": store.manifest.get("model", {}).get("name"),
+            "passages": len(store.chunks),
+            "version": __version__,
+        }
+    )
+
+
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -88,6 +116,12 @@ def serve(settings: Settings) -> None:
     except ValueError as exc:  # say which entry is malformed, without a traceback
         raise SystemExit(f"--allowed-origins / GUIDE_ALLOWED_ORIGINS: {exc}") from None
     app = create_app(settings)
+    store = app.state.feedback.store
+    try:
+        store.prepare()  # creates the table if it is missing
+        log.info("feedback goes to %s", store.where)
+    except StoreError as exc:  # the chat works without it; each thumb retries and logs
+        log.error("feedback store unavailable, thumbs are not stored until it is: %s", exc)
     try:
         app.state.live.get()  # load the model and index before the first request
     except IndexError_ as exc:
