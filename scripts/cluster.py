@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="guide-cluster-"))
     # SIGTERM ends the wait below like Ctrl-C does, so the `finally` stops everything.
     signal.signal(signal.SIGTERM, interrupt)
-    cluster = Cluster(folder, folder / "index", replicas=args.replicas, port=args.port)
+    cluster = Cluster(folder, folder / "index", Path(args.corpus), replicas=args.replicas, port=args.port)
     try:
         print(f"building the index in {folder / 'index'}", flush=True)
         build_index(Path(args.corpus), folder / "index")

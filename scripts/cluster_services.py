@@ -289,9 +289,18 @@ class Cluster:
     `folder`. `start()` returns once nginx answers /healthz; `stop()` ends everything it started, by PID,
     newest first, and is safe to call at any point (also after a failed start)."""
 
-    def __init__(self, folder: Path, index_dir: Path, replicas: int = 3, port: int | None = None, env=None):
+    def __init__(
+        self,
+        folder: Path,
+        index_dir: Path,
+        corpus_dir: Path,
+        replicas: int = 3,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.folder = folder
         self.index_dir = index_dir
+        self.corpus_dir = corpus_dir  # what the replicas compare the index with at start
         self.replica_count = replicas
         self.port = port
         self.env = dict(env or {})
@@ -310,7 +319,8 @@ class Cluster:
             env = {"GUIDE_REDIS_URL": self.redis.url, "GUIDE_DATABASE_URL": self.postgres.url, **self.env}
             ports = [free_port() for _ in range(self.replica_count)]
             # Started together: each spends its first seconds loading the model.
-            started = [self._keep(start_replica(self.folder, self.index_dir, p, env)) for p in ports]
+            corpus = ("--corpus", str(self.corpus_dir))
+            started = [self._keep(start_replica(self.folder, self.index_dir, p, env, *corpus)) for p in ports]
             for replica in started:
                 self.replicas.append(wait_replica(replica))
                 say(f"replica     {replica.url}  (pid {replica.pid})")

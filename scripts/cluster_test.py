@@ -213,32 +213,31 @@ def check_swap(url: str, cluster: Cluster, corpus: Path, users: int) -> tuple[fl
     old = os.readlink(index / "current")
     guide = next(corpus.glob("*.md"))
     guide.write_text(guide.read_text() + "\n## Cluster check\n\nEvery replica serves this build.\n")
-    switched_at: list[float] = []
-
-    def rebuild() -> None:
-        builder = threading.Thread(target=build_index, args=(corpus, index))
-        builder.start()
-        while builder.is_alive() and os.readlink(index / "current") == old:  # the switch, as replicas see it
-            time.sleep(0.01)
-        switched_at.append(time.monotonic())
-        builder.join()
-        if os.readlink(index / "current") == old:
-            raise RuntimeError("the rebuild did not switch `current`")
+    # The build runs in a thread; polling starts the moment `current` switches, not when the build
+    # process has finished exiting (that takes a second or two more, and would be counted otherwise).
+    builder = threading.Thread(target=build_index, args=(corpus, index))
 
     async def swap() -> float:
-        await asyncio.to_thread(rebuild)
+        builder.start()
+        while builder.is_alive() and os.readlink(index / "current") == old:  # the switch, as replicas see it
+            await asyncio.sleep(0.01)
+        switched_at = time.monotonic()
         new = Path(os.readlink(index / "current")).name  # builds/<id>; /healthz names the <id>
+        if os.readlink(index / "current") == old:
+            raise RuntimeError("the rebuild did not switch `current`")
         seen: dict[int, float] = {}
-        async with httpx.AsyncClient(timeout=5) as http:
-            while len(seen) < len(cluster.replicas) and time.monotonic() - switched_at[0] < 30:
-                for replica in cluster.replicas:
-                    if (
-                        replica.port not in seen
-                        and (await http.get(replica.url + "/healthz")).json().get("build") == new
-                    ):
-                        seen[replica.port] = time.monotonic()
+
+        async def serves_new(http: httpx.AsyncClient, replica) -> None:
+            response = await http.get(replica.url + "/healthz")
+            if replica.port not in seen and response.json().get("build") == new:
+                seen[replica.port] = time.monotonic()
+
+        async with httpx.AsyncClient(timeout=5) as http:  # every replica at once: a slow one delays no other
+            while len(seen) < len(cluster.replicas) and time.monotonic() - switched_at < 30:
+                await asyncio.gather(*(serves_new(http, r) for r in cluster.replicas if r.port not in seen))
                 await asyncio.sleep(0.05)
-        return max(seen.values(), default=switched_at[0] + 99) - switched_at[0]
+        await asyncio.to_thread(builder.join)
+        return max(seen.values(), default=switched_at + 99) - switched_at
 
     async def run() -> tuple[float, list[Request]]:
         swap_task = asyncio.ensure_future(swap())
@@ -281,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         say(f"building the index in {folder / 'index'}")
         build_index(corpus, folder / "index")
-        with Cluster(folder, folder / "index", replicas=args.replicas).start(say=say) as cluster:
+        with Cluster(folder, folder / "index", corpus, replicas=args.replicas).start(say=say) as cluster:
             url = cluster.nginx.url
             say(f"load: {args.users} users for {args.seconds:g} s")
             load = asyncio.run(users_while(url, LOAD, args.users, asyncio.sleep(args.seconds)))

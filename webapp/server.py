@@ -38,13 +38,16 @@ from .shared_limit import make_limiter
 from .watch import start_upkeep
 
 log = logging.getLogger("webapp")
+# How often a request looks at index/current (one readlink). Replicas sharing an index promise to serve a
+# new build within 2 s of the switch (docs/deploy.md); the default second would spend half of that waiting.
+INDEX_CHECK_S = 0.25
 STATIC = Path(__file__).parent / "static"
 # Gradio's web component loader, shipped in the wheel; it imports ./assets/..., which Gradio serves.
 GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
 def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi.FastAPI:
-    live = live or LiveAssistant(settings.index_dir, model=settings.model)
+    live = live or LiveAssistant(settings.index_dir, model=settings.model, check_every=INDEX_CHECK_S)
     origins = AllowedOrigins.parse(settings.allowed_origins)
     # FastAPIOffline serves Swagger UI from its wheel: FastAPI's default docs page loads it from a CDN.
     app = FastAPIOffline(
