@@ -123,21 +123,24 @@ def test_counting_comes_back_to_redis_when_it_answers_again(tmp_path, caplog):
     limiter = RedisRateLimiter(redis_server.url, 3, window_s=60)
     other = RedisRateLimiter(redis_server.url, 3, window_s=60)
 
+    started = [redis_server]
+
     async def scenario() -> list[float]:
         waits = [await limiter.check("a")]  # counted in Redis
         redis_server.stop()
         waits.append(await limiter.check("a"))  # counted here only
-        restarted = services.start_redis(tmp_path / "second", port=port)  # empty: the count starts again
-        try:
-            await asyncio.sleep(RETRY_REDIS_S)
-            waits += [await limiter.check("a"), await other.check("a"), await other.check("a")]
-            waits.append(await limiter.check("a"))  # the 4th in Redis: refused, whichever replica asks
-        finally:
-            restarted.stop()
+        started.append(services.start_redis(tmp_path / "second", port=port))  # empty: the count starts again
+        await asyncio.sleep(RETRY_REDIS_S)
+        waits += [await limiter.check("a"), await other.check("a"), await other.check("a")]
+        waits.append(await limiter.check("a"))  # the 4th in Redis: refused, whichever replica asks
         return waits
 
-    with caplog.at_level(logging.WARNING, logger="webapp.shared_limit"):
-        waits = run(scenario())
+    try:
+        with caplog.at_level(logging.WARNING, logger="webapp.shared_limit"):
+            waits = run(scenario())
+    finally:  # whatever failed, no Redis outlives the test
+        for service in started:
+            service.stop()
     assert waits[:5] == [0, 0, 0, 0, 0] and waits[5] > 0
     assert "is unreachable" in caplog.text and "answers again" in caplog.text
 
