@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 7860
-DEV_SET ?= ../shared/eval/dev.jsonl
+DEV_SET ?= tests/data/dev.jsonl
 
 # Offline by default: no analytics, no hub calls, no telemetry.
 export GRADIO_ANALYTICS_ENABLED := False
@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run index test test-fast lint eval quality-report bench chromium services cluster cluster-test clean
+.PHONY: install run index test test-fast lint eval quality-report bench screenshot chromium services cluster cluster-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ eval: index
 
 quality-report: index
 	$(PY) scripts/quality_report.py --out docs/quality.md
+
+# The README's pictures (desktop and phone), on purpose: `make test` writes its screenshots to a temp folder.
+screenshot: $(STAMP) chromium
+	GUIDE_SCREENSHOTS=docs $(PY) -m pytest -q tests/test_browser_chat.py -k "cited_sources or phone"
 
 bench: index
 	$(PY) scripts/bench.py --out docs/performance.md

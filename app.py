@@ -23,7 +23,8 @@ def comma_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_settings(argv: list[str] | None = None) -> Settings:
+    """The server's settings from its flags, falling back to GUIDE_* variables and the defaults."""
     defaults = Settings()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=defaults.host, help="address to listen on (env GUIDE_HOST)")
@@ -68,9 +69,17 @@ def main(argv: list[str] | None = None) -> None:
         help="with GUIDE_REDIS_URL: answer 503 while Redis is unreachable instead of counting in this process "
         "alone (env GUIDE_RATE_LIMIT_FAIL_CLOSED=1)",
     )
+    parser.add_argument(
+        "--no-batching",
+        dest="batching",
+        action="store_false",
+        default=defaults.batching,
+        help="encode each question on its own instead of gathering concurrent ones into one model call "
+        "(env GUIDE_BATCHING=0); for comparison",
+    )
     # GUIDE_REDIS_URL and GUIDE_DATABASE_URL have no flags on purpose: a password in argv shows in `ps`.
     args = parser.parse_args(argv)
-    settings = replace(
+    return replace(
         defaults,
         host=args.host,
         port=args.port,
@@ -82,7 +91,12 @@ def main(argv: list[str] | None = None) -> None:
         trusted_proxies=comma_list(args.trusted_proxies),
         rate_limit=args.rate_limit,
         rate_limit_fail_closed=args.rate_limit_fail_closed,
+        batching=args.batching,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = parse_settings(argv)
     from webapp import temp
 
     try:

@@ -59,12 +59,14 @@ def lead_of(hit: Hit, config: Config = Config()) -> Lead:
     taglines = [m for m in hit.matches if not _is_item(hit, m.line) and _is_tagline(m.quote)]
     # A list question gets the list: when no line stands out from the passage as a whole, or when what
     # matched best is only the tagline above the list ("Projects that impress: Recommended Projects").
-    whole_list = hit.whole_dense is not None and best.dense - hit.whole_dense < config.stands_out
-    whole_list = whole_list or (len(items) >= 2 and best in taglines)
+    whole_list = len(items) >= 2 and (
+        (hit.whole_dense is not None and best.dense - hit.whole_dense < config.stands_out) or best in taglines
+    )
     chosen = [m for m in hit.matches if m not in taglines or len(items) < 2] if whole_list else matched
     chosen.sort(key=lambda m: m.position)  # reading order
-    # Bold marks items that answer: those the question shares words with, when they are a few of many.
-    marked = [m for m in matched if m.lexical > 0]
+    # Bold marks items that answer: those that share a word of the question the heading does not (for
+    # "which books?" no book of the Books list is in bold), when they are a few of many.
+    marked = [m for m in matched if m.specific]
     return Lead(
         quotes=tuple(m.quote for m in chosen),
         lines=tuple(m.line for m in chosen),

@@ -179,6 +179,9 @@ class Assistant:
             self.retriever.vocabulary,
             probe,
             aliased=frozenset(t for t, _ in query.aliases),
+            things={t: sense.thing for t, sense in query.senses},
+            scope={t: sense.scope for t, sense in query.senses},
+            jobs={t: sense.job for t, sense in query.senses},
             text=query.text,
             config=self.config,
         )

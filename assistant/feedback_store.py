@@ -1,8 +1,11 @@
-"""The feedback store: one row per thumbs up or down, in a SQLite file (standard library, WAL journal) on
-one machine, or in a PostgreSQL table shared by every replica (`open_store("postgresql://...")`).
+"""The feedback store: one row per rated answer, in a SQLite file (standard library, WAL journal) on one
+machine, or in a PostgreSQL table shared by every replica (`open_store("postgresql://...")`).
 
 Each row holds the time (UTC, ISO 8601), the verdict ("up", "down", or "cleared" when a thumb is taken
-back), the question, the answer's Markdown, its kind and its citations (JSON, as in `Answer.to_dict()`).
+back), the question, the answer's Markdown, its kind, its citations (JSON, as in `Answer.to_dict()`) and
+what the person said was wrong (optional, with a thumb down). An entry given an `answer_id` (the chat
+gives each answer one) is replaced by a later verdict on the same answer: the last verdict counts, so up
+then down is one "down", not two contradictory entries. Entries without one are appended.
 A database rather than an appended text file because a write either commits whole or not at all: a full
 disk or a crash mid-write never leaves half a line that spoils the entries before or after it, and
 concurrent writers are serialised by SQLite. Every field is capped (`FIELD_CAPS`) and the verdict must be
@@ -31,7 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 VERDICTS = ("up", "down", "cleared")
 # Characters kept of each field; longer text is cut and marked. A question is at most 2,000 characters
 # (assistant.MAX_QUESTION_CHARS); answers and excerpts are the guide's, a few thousand at most.
-FIELD_CAPS = {"question": 2_000, "answer": 20_000, "kind": 20, "citations": 100_000}
+FIELD_CAPS = {"question": 2_000, "answer": 20_000, "kind": 20, "citations": 100_000, "comment": 2_000}
+MAX_ANSWER_ID = 64
 CUT = " [cut]"
 
 SCHEMA = """
@@ -45,6 +49,13 @@ CREATE TABLE IF NOT EXISTS feedback (
     citations TEXT NOT NULL
 )
 """
+# Added after the first release: files written before them get the columns on first open. NULLs are
+# distinct in a UNIQUE index, so the entries without an answer id stay as they are.
+UPGRADES = (
+    ("answer_id", "ALTER TABLE feedback ADD COLUMN answer_id TEXT"),
+    ("comment", "ALTER TABLE feedback ADD COLUMN comment TEXT NOT NULL DEFAULT ''"),
+)
+UNIQUE_ANSWER = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id)"
 
 
 class FeedbackError(ValueError):
@@ -59,10 +70,25 @@ def capped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - len(CUT)] + CUT
 
 
-def entry_row(verdict: str, question: str, answer: str, kind: str, citations: list[dict[str, Any]]) -> tuple:
-    """The checked, capped values of one entry, time first; FeedbackError for a verdict not in VERDICTS."""
+# The columns an entry is written with, in the order of `entry_row`.
+COLUMNS = "time, verdict, question, answer, kind, citations, answer_id, comment"
+
+
+def entry_row(
+    verdict: str,
+    question: str,
+    answer: str,
+    kind: str,
+    citations: list[dict[str, Any]],
+    answer_id: str | None = None,
+    comment: str = "",
+) -> tuple:
+    """The checked, capped values of one entry in the order of COLUMNS, time first; FeedbackError for a
+    verdict not in VERDICTS or an answer id that is empty or longer than MAX_ANSWER_ID."""
     if verdict not in VERDICTS:
         raise FeedbackError(f"a verdict is one of {', '.join(VERDICTS)}, not {verdict[:40]!r}")
+    if answer_id is not None and not 0 < len(answer_id) <= MAX_ANSWER_ID:
+        raise FeedbackError(f"an answer id is 1 to {MAX_ANSWER_ID} characters")
     return (
         datetime.now(UTC),
         verdict,
@@ -70,10 +96,14 @@ def entry_row(verdict: str, question: str, answer: str, kind: str, citations: li
         capped(answer, FIELD_CAPS["answer"]),
         capped(kind, FIELD_CAPS["kind"]),
         json.dumps(citations, ensure_ascii=False)[: FIELD_CAPS["citations"]],
+        answer_id,
+        capped(comment, FIELD_CAPS["comment"]),
     )
 
 
-def entry_dict(time: str, verdict: str, question: str, answer: str, kind: str, citations: str) -> dict[str, Any]:
+def entry_dict(
+    time: str, verdict: str, question: str, answer: str, kind: str, citations: str, comment: str
+) -> dict[str, Any]:
     return {
         "time": time,
         "verdict": verdict,
@@ -81,6 +111,7 @@ def entry_dict(time: str, verdict: str, question: str, answer: str, kind: str, c
         "answer": answer,
         "kind": kind,
         "citations": _citations(citations),
+        "comment": comment,
     }
 
 
@@ -99,9 +130,19 @@ class FeedbackStore(ABC):
         """Create the table if it is missing; StoreError when the store cannot be reached."""
 
     @abstractmethod
-    def add(self, verdict: str, question: str, answer: str, kind: str, citations: list[dict[str, Any]]) -> None:
-        """Store one entry; FeedbackError for a verdict not in VERDICTS, StoreError when it cannot be written
-        (nothing is stored then, and earlier entries are untouched)."""
+    def add(
+        self,
+        verdict: str,
+        question: str,
+        answer: str,
+        kind: str,
+        citations: list[dict[str, Any]],
+        answer_id: str | None = None,
+        comment: str = "",
+    ) -> None:
+        """Store one entry, or replace the entry of the same `answer_id` (the last verdict on an answer
+        counts); FeedbackError for a verdict not in VERDICTS or a bad answer id, StoreError when it cannot
+        be written (nothing is stored then, and earlier entries are untouched)."""
 
     @abstractmethod
     def export(self) -> Iterator[dict[str, Any]]:
@@ -149,18 +190,40 @@ class SQLiteFeedbackStore(FeedbackStore):
         if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             connection.execute("PRAGMA journal_mode=WAL")
         connection.execute(SCHEMA)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}
+        if any(column not in columns for column, _ in UPGRADES):
+            # Another process (the server, a reader) may upgrade the same file at the same moment: look
+            # again inside a write transaction, which SQLite gives to one connection at a time.
+            connection.execute("BEGIN IMMEDIATE")
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}
+            for column, statement in UPGRADES:
+                if column not in columns:
+                    connection.execute(statement)
+            connection.execute("COMMIT")
+        connection.execute(UNIQUE_ANSWER)
         return connection
 
-    def add(self, verdict: str, question: str, answer: str, kind: str, citations: list[dict[str, Any]]) -> None:
-        time, *fields = entry_row(verdict, question, answer, kind, citations)
+    def add(
+        self,
+        verdict: str,
+        question: str,
+        answer: str,
+        kind: str,
+        citations: list[dict[str, Any]],
+        answer_id: str | None = None,
+        comment: str = "",
+    ) -> None:
+        time, *fields = entry_row(verdict, question, answer, kind, citations, answer_id, comment)
         with self._lock:
             try:
                 connection = self._connect()
                 try:
                     with connection:  # one transaction: all of the row or none
+                        # A new verdict on a rated answer replaces its row, and moves it to the end (a new id).
+                        if answer_id is not None:
+                            connection.execute("DELETE FROM feedback WHERE answer_id = ?", (answer_id,))
                         connection.execute(
-                            "INSERT INTO feedback (time, verdict, question, answer, kind, citations) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            f"INSERT INTO feedback ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (iso(time), *fields),
                         )
                 finally:
@@ -171,7 +234,7 @@ class SQLiteFeedbackStore(FeedbackStore):
     def export(self) -> Iterator[dict[str, Any]]:
         connection = self._open_existing()
         try:
-            query = "SELECT time, verdict, question, answer, kind, citations FROM feedback ORDER BY id"
+            query = "SELECT time, verdict, question, answer, kind, citations, comment FROM feedback ORDER BY id"
             for row in self._read(connection, query):
                 yield entry_dict(*row)
         finally:
@@ -209,12 +272,25 @@ CREATE TABLE IF NOT EXISTS feedback (
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
     kind TEXT NOT NULL,
-    citations TEXT NOT NULL
+    citations TEXT NOT NULL,
+    answer_id TEXT,
+    comment TEXT NOT NULL DEFAULT ''
 )
 """
+# Tables created before answer ids and comments get the columns when a server prepares the store; NULLs
+# are distinct in a UNIQUE index, so the entries without an answer id stay as they are.
+POSTGRES_UPGRADES = (
+    "ALTER TABLE feedback ADD COLUMN IF NOT EXISTS answer_id TEXT",
+    "ALTER TABLE feedback ADD COLUMN IF NOT EXISTS comment TEXT NOT NULL DEFAULT ''",
+    UNIQUE_ANSWER,
+)
 # Replicas starting together all run CREATE TABLE IF NOT EXISTS; PostgreSQL can still fail all but one
 # of them on its catalog's unique index, so they take turns under this advisory lock ("guide" in hex).
 SCHEMA_LOCK = 0x6775696465
+# Two replicas replacing the verdict on the same answer at once would both delete the old row and then
+# collide on the unique index: a transaction-scoped advisory lock per answer id (this class, the id's
+# hash) makes the second wait for the first and then replace its row.
+ANSWER_LOCK_CLASS = 0x67756964
 # Seconds to wait for PostgreSQL before the write (and only the write) fails.
 CONNECT_TIMEOUT_S = 5
 
@@ -249,25 +325,37 @@ class PostgresFeedbackStore(FeedbackStore):
         def create(connection) -> None:
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             connection.execute(POSTGRES_SCHEMA)
+            for statement in POSTGRES_UPGRADES:
+                connection.execute(statement)
 
         self._run("create the feedback table in", create)
         self._prepared = True
 
-    def add(self, verdict: str, question: str, answer: str, kind: str, citations: list[dict[str, Any]]) -> None:
-        row = entry_row(verdict, question, answer, kind, citations)
+    def add(
+        self,
+        verdict: str,
+        question: str,
+        answer: str,
+        kind: str,
+        citations: list[dict[str, Any]],
+        answer_id: str | None = None,
+        comment: str = "",
+    ) -> None:
+        row = entry_row(verdict, question, answer, kind, citations, answer_id, comment)
         if not self._prepared:  # the server prepares at start; this covers a database that was down then
             self.prepare()
-        self._run(
-            "write to",
-            lambda connection: connection.execute(
-                "INSERT INTO feedback (time, verdict, question, answer, kind, citations) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                row,
-            ),
-        )
+
+        def write(connection) -> None:  # one transaction: the old row goes only if the new one is stored
+            # A new verdict on a rated answer replaces its row, and moves it to the end (a new id).
+            if answer_id is not None:
+                connection.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (ANSWER_LOCK_CLASS, answer_id))
+                connection.execute("DELETE FROM feedback WHERE answer_id = %s", (answer_id,))
+            connection.execute(f"INSERT INTO feedback ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", row)
+
+        self._run("write to", write)
 
     def export(self) -> Iterator[dict[str, Any]]:
-        query = "SELECT time, verdict, question, answer, kind, citations FROM feedback ORDER BY id"
+        query = "SELECT time, verdict, question, answer, kind, citations, comment FROM feedback ORDER BY id"
         rows = self._run("read", lambda connection: connection.execute(query).fetchall())
         for time, *fields in rows:
             yield entry_dict(iso(time), *fields)

@@ -78,6 +78,25 @@ NOT_GUIDANCE = frozenset({"Need AI/ML Career Guidance?"})
 # Sections that sum the guide up: the lead for a broad question that names no topic of its own.
 SUMMARIES = ("TL;DR", "Next Steps", "Bootcamps vs Degrees")
 
+# What readers of a careers guide ask about that this guide does not cover at all: a question's word close
+# to one of these (by the model, Retriever.senses) is a subject the answer must name as missing. The
+# guide's own scope statement, one line a topic; a new guide lists its own.
+OUT_OF_SCOPE = (
+    "a job interview or a hiring process",
+    "negotiating a salary or a job offer",
+    "a visa, immigration or a work permit",
+    "remote or hybrid work",
+    "stock options, equity or bonuses",
+    "a resume, a CV or a cover letter",
+    "an internship",
+    "layoffs or job security",
+    "job boards and job postings",
+    "a person's age",
+    "part-time work or study",
+    "a certification or certificate",
+    "freelancing or consulting",
+)
+
 # What a question about another job reads like, to the model (assistant/relevance.py).
 OCCUPATION_ANCHORS = (
     "a person's job or occupation",
@@ -106,6 +125,9 @@ PHRASES = [
         (r"\bself[- ]driving\b", "autonomous"),
         (r"\blanguage models?\b", "llm"),
         (r"\b(?:ai )?pms?\b", "ai product manager"),
+        (r"\bmles?\b", "ml engineer"),
+        (r"\blin(?:ear)?\.? ?alg(?:ebra)?\b", "linear algebra"),
+        (r"\bds\b", "data scientist"),
         (r"\b(how much (?:do|does|did|would|will|can|could|should) [\w /-]{0,40}?)\bmake\b", r"\1 earn"),
     )
 ]
@@ -121,13 +143,13 @@ SYNONYMS = {
     # degrees and schooling
     "doctorate": "phd", "doctoral": "phd", "grad": "graduate", "undergrad": "undergraduate",
     "bachelor": "undergraduate", "major": "undergraduate", "college": "degree", "university": "degree",
-    "diploma": "degree", "master": "ms", "msc": "ms",
+    "diploma": "degree", "master": "ms", "msc": "ms", "uni": "degree", "unis": "degree",
     # roles and seniority
     "job": "role", "position": "role", "occupation": "role", "profession": "role",
     "beginner": "junior", "newcomer": "junior", "entry": "junior", "starting": "junior", "newbie": "junior",
     "fresher": "junior",
     # learning material
-    "textbook": "book", "class": "course", "mooc": "course", "tutorial": "course",
+    "textbook": "book", "class": "course", "mooc": "course", "tutorial": "course", "github": "portfolio",
     # skills
     "coding": "programming", "code": "programming", "program": "programming", "math": "mathematic",
     "maths": "mathematic", "stat": "statistic", "statistical": "statistic",
@@ -138,6 +160,6 @@ SYNONYMS = {
     "sector": "industry", "domain": "industry", "classic": "traditional", "classical": "traditional",
     "conventional": "traditional", "calc": "calculus",
     # plurals the stemmer leaves alone
-    "llms": "llm", "cnns": "cnn", "gan": "gans", "svms": "svm", "rnns": "rnn",
+    "algo": "algorithm", "algos": "algorithm", "eng": "engine", "infra": "infrastructure", "llms": "llm", "cnns": "cnn", "gan": "gans", "svms": "svm", "rnns": "rnn",
 }
 # fmt: on

@@ -57,7 +57,8 @@ ORDINALS = {
 # Each group names the reply it gets (assistant/answer.py).
 SOCIAL = {
     "thanks": frozenset(
-        ["thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "much", "lot", "helpful", "helped", "helps", "useful"]
+        ["thanks", "thank", "thx", "ty", "cheers", "appreciate", "appreciated", "much", "lot", "lots", "ton", "tons"]
+        + ["bunch", "helpful", "helped", "helps", "useful", "danke", "merci", "gracias", "grazie", "obrigado"]
     ),
     "bye": frozenset(["bye", "goodbye", "goodnight", "later", "see", "ya", "cya", "farewell", "night"]),
     "ack": frozenset(
@@ -79,6 +80,26 @@ FOREIGN_FUNCTION_WORDS = frozenset(
     il lo gli della delle che è sono come per con ma più quanto quale dove io voglio posso
     o os as um uma é são como para com mas mais quanto qual onde eu quero posso preciso
     de het een en van ik je wij zijn hoeveel welke waar
+    sehr bitte danke hallo muy gracias hola très merci bonjour grazie obrigado
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 ENGLISH_MARKERS = STOPWORDS - {"a", "i", "is", "me", "no", "on", "do", "die", "as", "an", "be", "so", "to", "in"}
+
+# What a word the guide never uses reads as, to the model (assistant/retrieval.py, Retriever.senses):
+# a thing one could look up and find missing from the guide ("Toronto", "equity", "Kubernetes"), or a
+# word of how people talk ("mainly", "bother", "tho"), which is no subject of the question.
+THING_ANCHORS = (
+    "a place, a company, a product or a tool",
+    "a city or country",
+    "a company or organization",
+    "a software product or technology",
+    "money, currency or a financial asset",
+    "a legal or administrative procedure",
+)
+TALK_ANCHORS = (
+    "an adverb",
+    "a feeling or opinion",
+    "a verb, an action",
+    "slang or an abbreviation in a chat message",
+    "a filler word",
+)

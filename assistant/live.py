@@ -4,6 +4,11 @@
 reads the `index/current` symlink (one readlink); when the build changed it loads the new one, reusing
 the embedding model, and swaps the reference. Requests already running keep the assistant they got,
 and a build that fails to load leaves the previous one serving (the error is kept in `last_error`).
+
+Every caller shares one embedder: request threads of the JSON API and the chat, and rebuilds
+(webapp/watch.py). By default it is a `BatchingEmbedder` (assistant/batching.py), which gathers
+concurrent questions into one model call; with `batching=False` (the server's --no-batching) a
+`SerializedEmbedder`, which runs one call at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .assistant import Assistant
+from .batching import MAX_WAIT_MS, BatchingEmbedder
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .store import IndexError_, current_build, load_store, read_manifest
 
@@ -53,10 +59,14 @@ class LiveAssistant:
         embedder: Embedder | None = None,
         model: str | None = None,
         check_every: float = 1.0,
+        batching: bool = True,
+        batch_wait_ms: float | None = None,
     ):
         self.index_dir = Path(index_dir)
         self.check_every = check_every
-        self._embedder = SerializedEmbedder(embedder) if embedder is not None else None
+        self.batching = batching
+        self.batch_wait_ms = MAX_WAIT_MS if batch_wait_ms is None else batch_wait_ms
+        self._embedder = self._shared(embedder) if embedder is not None else None
         self._model = model
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
@@ -72,8 +82,11 @@ class LiveAssistant:
                 recorded = None
                 with contextlib.suppress(IndexError_):
                     recorded = read_manifest(self.index_dir).get("model", {}).get("name")
-                self._embedder = SerializedEmbedder(SentenceTransformerEmbedder(self._model or recorded))
+                self._embedder = self._shared(SentenceTransformerEmbedder(self._model or recorded))
             return self._embedder
+
+    def _shared(self, model: Embedder) -> Embedder:
+        return BatchingEmbedder(model, max_wait_ms=self.batch_wait_ms) if self.batching else SerializedEmbedder(model)
 
     def get(self) -> Assistant:
         """The assistant for the live index; raises IndexError_ (with the command to run) if there is none."""

@@ -52,6 +52,7 @@ class Match:
     dense: float  # cosine alone
     lexical: float  # BM25, divided by the question's best (0: no word of the question in it)
     position: int  # reading order within the passage (several sentences can share a line)
+    specific: bool = False  # it has a word of the question that the passage's heading does not
 
 
 @dataclass(frozen=True)

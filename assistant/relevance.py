@@ -87,7 +87,7 @@ def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[str]) -> tuple[str, ...]:
     """The question's own words for its unknown terms, as written, with a following word that is not the
-    guide's joined on ("Canadian dollars", "stock options", "UX researcher")."""
+    guide's joined on ("Canadian dollars", "stock options"; but "plumber", not "plumber earn")."""
     drop = set(unknown)
     # Markup and addresses are not what anyone asks about: "<img onerror=...>" is not a topic to name.
     text = _NOT_PROSE.sub(" ", text)
@@ -104,11 +104,13 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
             token_words = words(tokens[i])
             if not token_words or any(w in STOPWORDS for w in token_words):
                 break
-            if all(term(w) in drop for w in token_words) or len(phrase) == 1:
+            if all(term(w) in drop for w in token_words):
                 phrase.append(tokens[i])
                 i += 1
-                if not all(term(w) in drop for w in token_words):
-                    break
+            elif len(phrase) == 1 and not any(term(w) in vocabulary for w in token_words):
+                phrase.append(tokens[i])  # one word the guide does not use either: "stock options"
+                i += 1
+                break
             else:
                 break
         phrases.append(" ".join(phrase).strip(".'"))
@@ -122,41 +124,67 @@ def judge(
     probe: Callable[[tuple[str, ...]], tuple[float, float]] | None = None,
     *,
     aliased: frozenset[str] = frozenset(),
+    things: dict[str, float] | None = None,
+    scope: dict[str, float] | None = None,
+    jobs: dict[str, float] | None = None,
     text: str = "",
     config: Config = Config(),
 ) -> Relevance:
-    """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation score)."""
+    """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
+    score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
+    close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
+    (Retriever.senses; a word without an entry, like "u" or "45", is talk)."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased)
     if not hits:
         return Relevance(False, "the index is empty", dense, unknown)
+    rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown}
     if not unknown:
-        has_topic = any(t not in GENERIC_TERMS for t in terms)
-        if dense >= (config.dense_floor if has_topic else config.dense_no_topic):
+        if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)
         return Relevance(False, "no passage is close to the question", dense)
+    # The subjects the guide lacks: words that read as things one could look up, and names written with a
+    # capital ("Toronto"). The other unknown words are how people talk ("tho", "bother", "mainly").
+    named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
+    subjects = tuple(
+        t
+        for t in unknown
+        if t in named
+        or (things or {}).get(t, -1.0) >= config.thing_floor
+        or (scope or {}).get(t, 0.0) >= config.scope_floor
+    )
+    if not rest:
+        # Every topic word is foreign. Words of talk only ("ok im convinced, what first?"): judged as a
+        # question without a topic. Foreign things: answered only when a passage is clearly close anyway
+        # ("what is dimensionality reduction?"). No probe: a question of junk costs no second encode.
+        if not subjects and dense >= config.dense_no_topic:
+            return Relevance(True, "a question without a topic of its own, close to a passage", dense, unknown)
+        if subjects and dense >= config.dense_clear:
+            return Relevance(True, "a passage is close although every topic word is foreign", dense, unknown)
+        missing = missing_phrases(text, subjects or unknown, vocabulary) if text else unknown
+        return Relevance(False, f"the guide never mentions {', '.join(missing[:3])}", dense, unknown, missing)
     residual, occupation = probe(unknown) if probe is not None else (dense, 0.0)
     pull = residual - dense
 
     def verdict(covered: bool, reason: str, missing: tuple[str, ...] = ()) -> Relevance:
         return Relevance(covered, reason, dense, unknown, missing, pull, occupation)
 
-    is_job = occupation >= config.occupation_floor
-    named = proper_nouns(text, unknown)
-    rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown}
-    rest_has_topic = bool(rest)
-    if pull <= config.pull_floor and not is_job and not named:
-        # Paraphrase: with other words of the guide's, close enough once the pull is discounted; with
-        # none ("what is dimensionality reduction?"), only when a passage is clearly close.
-        floor = config.evidence_floor if rest_has_topic else config.dense_clear
-        if dense - pull >= floor:
-            return verdict(True, "the words the guide does not use paraphrase its topic")
-        return verdict(False, f"the guide never mentions {', '.join(unknown[:3])}")
-    missing = missing_phrases(text, unknown, vocabulary) if text else unknown
+    is_job = occupation >= config.occupation_floor or any(
+        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown
+    )
     if pull > config.pull_floor and is_job:
+        missing = missing_phrases(text, unknown, vocabulary) if text else unknown
         return verdict(False, f"the question is about another occupation ({', '.join(missing[:2])})", missing)
-    # What is left must be a question of the guide's on its own: two topic words at least ("salary of an
-    # ML engineer" in Toronto), not one that the foreign subject borrowed ("python", of a pet snake).
-    if len(rest) < 2 or residual < config.residual_floor:
+    if pull >= config.carrying_pull and len(rest) == 1:
+        # The foreign words carry the question and one guide word is left ("python", of a pet snake).
+        missing = missing_phrases(text, unknown, vocabulary) if text else unknown
+        return verdict(False, f"the question is about {', '.join(missing[:2])}", missing)
+    if not subjects:
+        if dense >= config.dense_floor:
+            return verdict(True, "the words the guide does not use are how people talk, not a subject")
+        return verdict(False, "no passage is close to the question")
+    missing = missing_phrases(text, subjects, vocabulary) if text else subjects
+    # What is left must still be a question of the guide's: close to a passage without the foreign words.
+    if residual < config.residual_floor:
         return verdict(False, f"the guide never mentions {', '.join(missing[:3])}", missing)
     return verdict(True, "the guide covers the rest of the question", missing)

@@ -29,23 +29,36 @@ import numpy as np
 
 from .config import Config
 from .embedding import Embedder
-from .guide import NOT_GUIDANCE, SUMMARIES
+from .guide import NOT_GUIDANCE, OCCUPATION_ANCHORS, OUT_OF_SCOPE, SUMMARIES
+from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .store import Store
 from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, words
 
 
 @dataclass(frozen=True)
+class Sense:
+    """What the model makes of a word the guide never uses: the guide's closest word (and the cosine),
+    and how much more it reads as a thing one could look up than as a word of talk (lexicon anchors)."""
+
+    closest: str
+    cosine: float
+    thing: float
+    scope: float = 0.0  # cosine to the closest topic the guide says it does not cover (guide.OUT_OF_SCOPE)
+    job: float = 0.0  # mean cosine to guide.OCCUPATION_ANCHORS: how much it reads as a job
+
+
+@dataclass(frozen=True)
 class Query:
     """A question as retrieval sees it: the text to embed, and its lexical terms after spelling repair.
 
-    `aliases` maps a term the guide never uses to the guide's term it stands for (kinship >= alias_floor)."""
+    `aliases` maps a term the guide never uses to the guide's term it stands for (cosine >= alias_floor)."""
 
     text: str
     terms: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
-    kinship: tuple[tuple[str, float], ...] = ()  # per unknown term: cosine to the closest word of the guide
+    senses: tuple[tuple[str, Sense], ...] = ()  # per unknown term: what the model makes of it
     focus: tuple[str, ...] | None = None  # the question's own terms, when `terms` also hold its context
 
     @property
@@ -87,6 +100,8 @@ class Retriever:
         self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
         self._not_guidance = np.array([c.section_path[-1] in NOT_GUIDANCE for c in store.chunks], dtype=bool)
         unit_terms = [content_terms(u.text) for u in units]
+        self._unit_terms = [frozenset(terms) for terms in unit_terms]
+        self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
         # What the whole guide is about (its titles' words: "ai", "ml", "career"): naming only these, a
         # question is broad ("how do I get into ML?") and its lead is a summary.
@@ -99,10 +114,14 @@ class Retriever:
         self._advert_terms = frozenset(advert - guidance)
         guide_words = {w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2}
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
+        self._words_by_length: dict[int, list[str]] = {}
+        for w in self._guide_words:
+            self._words_by_length.setdefault(len(w), []).append(w)
         # The guide's own words (one per term) that an unknown word may stand for; embedded on first use.
         self._alias_words = sorted({w for w in guide_words if w not in STOPWORDS and term(w) not in GENERIC_TERMS})
         self._alias_vectors: np.ndarray | None = None
-        self._kinship: dict[str, tuple[str, float]] = {}
+        self._senses: dict[str, Sense] = {}
+        self._anchor_vectors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._english = embedder.known_words()
         self._corrections: dict[str, str] = {}
         self._bm25 = bm25s.BM25()
@@ -118,24 +137,37 @@ class Retriever:
         if word not in self._corrections:
             if len(self._corrections) > 50_000:  # bounded: a stream of random words must not grow it forever
                 self._corrections.clear()
-            match = difflib.get_close_matches(word, self._guide_words, n=1, cutoff=0.8)
+            # A ratio of 0.8 needs the shorter word to be at least 2/3 of the longer: only those are compared.
+            low, high = -(-2 * len(word) // 3), 3 * len(word) // 2
+            candidates = [w for n in range(low, high + 1) for w in self._words_by_length.get(n, ())]
+            match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 
-    def kinship(self, unknown: list[str]) -> dict[str, tuple[str, float]]:
-        """For words the guide never uses: the guide's term closest in meaning to each, by the model, and
-        the cosine ("hospital" -> medical 0.67, "toronto" -> local 0.42). At most max_aliases words."""
-        todo = [w for w in dict.fromkeys(unknown) if w not in self._kinship][: self.config.max_aliases]
+    def senses(self, unknown: list[str]) -> dict[str, Sense]:
+        """For words the guide never uses, what the model makes of each (at most max_aliases words a
+        question; cached): "hospital" -> medical 0.67, "toronto" -> a thing, "tho" -> talk."""
+        todo = [w for w in dict.fromkeys(unknown) if w not in self._senses][: self.config.max_aliases]
         if todo and self._alias_words:
-            if self._alias_vectors is None:
+            if self._alias_vectors is None or self._anchor_vectors is None:
                 self._alias_vectors = self.embedder.embed(self._alias_words)
-            if len(self._kinship) > 50_000:  # bounded: a stream of random words must not grow it forever
-                self._kinship.clear()
-            similarity = self.embedder.embed(todo) @ self._alias_vectors.T
-            for word, row in zip(todo, similarity):
+                self._anchor_vectors = (
+                    self.embedder.embed(list(THING_ANCHORS)),
+                    self.embedder.embed(list(TALK_ANCHORS)),
+                    self.embedder.embed(list(OUT_OF_SCOPE)),
+                    self.embedder.embed(list(OCCUPATION_ANCHORS)),
+                )
+            if len(self._senses) > 50_000:  # bounded: a stream of random words must not grow it forever
+                self._senses.clear()
+            vectors = self.embedder.embed(todo)
+            things, talk, scope, jobs = (vectors @ anchors.T for anchors in self._anchor_vectors)
+            for i, (word, row) in enumerate(zip(todo, vectors @ self._alias_vectors.T)):
                 best = int(np.argmax(row))
-                self._kinship[word] = (term(self._alias_words[best]), float(row[best]))
-        return {w: self._kinship[w] for w in unknown if w in self._kinship}
+                thing = float(things[i].max() - talk[i].max())
+                self._senses[word] = Sense(
+                    term(self._alias_words[best]), float(row[best]), thing, float(scope[i].max()), float(jobs[i].mean())
+                )
+        return {w: self._senses[w] for w in unknown if w in self._senses}
 
     def prepare(self, question: str) -> Query:
         corrections = []
@@ -151,12 +183,17 @@ class Retriever:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
         terms = tuple(content_terms(text))
-        foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) > 2}
+        foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
         unknown = [w for w, t in foreign.items() if t in terms and t not in self.vocabulary and t not in GENERIC_TERMS]
-        kin = self.kinship(unknown)
-        aliases = tuple((term(w), guide) for w, (guide, cos) in kin.items() if cos >= self.config.alias_floor)
-        kinship = tuple((term(w), cos) for w, (_, cos) in kin.items())
-        return Query(text=text, terms=terms, corrections=tuple(corrections), aliases=aliases, kinship=kinship)
+        senses = self.senses(unknown)
+        aliases = tuple((term(w), s.closest) for w, s in senses.items() if s.cosine >= self.config.alias_floor)
+        return Query(
+            text=text,
+            terms=terms,
+            corrections=tuple(corrections),
+            aliases=aliases,
+            senses=tuple((term(w), s) for w, s in senses.items()),
+        )
 
     # -- scoring ---------------------------------------------------------------------------------------
 
@@ -215,23 +252,34 @@ class Retriever:
         bonus = self._passage_bonus(query.topic_terms)[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
-        names_advert = bool(self._advert_terms.intersection(query.lexical_terms))
+        # An advertisement is found only by a question about it: one that names what only it offers
+        # ("coaching") and means it (its closest unit by meaning is the advertisement's).
+        names_advert = bool(self._advert_terms.intersection(query.lexical_terms)) and bool(
+            self._not_guidance[int(self.store.unit_chunk[int(np.argmax(dense))])]
+        )
         for row in np.argsort(-combined):
             if not self._active[row]:
                 break
             chunk_pos = int(self.store.unit_chunk[row])
             if chunk_pos in best:
                 continue
-            # Not guidance (an advertisement): only for a question that names what only it offers.
             if self._not_guidance[chunk_pos] and not names_advert:
                 continue
             best[chunk_pos] = int(row)
             if len(best) >= k:
                 break
-        return [self._hit(pos, row, combined, fused, dense, lexical) for pos, row in best.items()]
+        asked = frozenset(query.topic_terms) - GENERIC_TERMS
+        return [self._hit(pos, row, combined, fused, dense, lexical, asked) for pos, row in best.items()]
 
     def _hit(
-        self, pos: int, row: int, combined: np.ndarray, fused: np.ndarray, dense: np.ndarray, lexical: np.ndarray
+        self,
+        pos: int,
+        row: int,
+        combined: np.ndarray,
+        fused: np.ndarray,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        asked: frozenset[str],
     ) -> Hit:
         rows = self._chunk_rows[pos]
         lines = sorted((r for r in rows if not self._unit_whole[r]), key=lambda r: -fused[r])
@@ -250,6 +298,7 @@ class Retriever:
                     float(dense[r]),
                     float(lexical[r]),
                     int(r - first),
+                    bool((self._unit_terms[r] - self._heading_terms[pos]) & asked),
                 )
                 for r in lines
             ),

@@ -1,4 +1,4 @@
 """The package version, in a module of its own so that building an index records it without importing
 the answering stack."""
 
-__version__ = "0.2.0"
+__version__ = "0.1.0"

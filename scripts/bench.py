@@ -26,13 +26,14 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_batching as batching  # noqa: E402
 import bench_pipeline as pipeline  # noqa: E402
 import bench_server as served  # noqa: E402
 import load  # noqa: E402
 from bench_stats import QUESTIONS, Timing, ms, rss_mb, times  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("ask", "http", "cold", "memory", "load", "build", "search")
+SECTIONS = ("ask", "http", "cold", "memory", "load", "batch", "build", "search")
 SERVER_SECTIONS = {"http", "cold", "memory", "load"}
 T = TypeVar("T")
 
@@ -49,14 +50,15 @@ class Sizes:
     vectors: tuple[int, ...]  # search tiers, embedding-like vectors
     uniform_vectors: tuple[int, ...]  # search tiers, uniform random vectors (the worst case)
     queries: int  # search queries per tier
+    batch_seconds: float  # per level of the many-users curve, each server
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(10, 3, 5, 10, 32, 60.0, 20_000, (100_000, 1_000_000), (100_000,), 200)
+        return cls(10, 3, 5, 10, 32, 60.0, 20_000, (100_000, 1_000_000), (100_000,), 200, 10.0)
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(2, 1, 1, 2, 32, 5.0, 1_000, (60_000,), (), 50)
+        return cls(2, 1, 1, 2, 32, 5.0, 1_000, (60_000,), (), 50, 2.0)
 
 
 @dataclass
@@ -123,6 +125,13 @@ def section_ask(report: Report, index_dir: Path, sizes: Sizes) -> pipeline.AskFi
     figures = pipeline.ask_vs_encode(index_dir, sizes.ask_rounds)
     ratio = figures.ask.p50 / figures.encode.p50
     report.target("`ask` in-process vs bare `model.encode`, p50", times(ratio), "<= 1.3", ratio <= 1.3)
+    batched = figures.ask_batched.p50 / figures.encode.p50
+    report.target(
+        "`ask` in-process through the batching embedder, one user, vs bare `model.encode`, p50",
+        times(batched),
+        "<= 1.3",
+        batched <= 1.3,
+    )
     report.sections["ask"] = "\n".join(
         [
             "## Asking in-process",
@@ -139,9 +148,14 @@ def section_ask(report: Report, index_dir: Path, sizes: Sizes) -> pipeline.AskFi
             timing_row("`embedder.embed([q])` (normalised float32)", figures.embed, figures.encode),
             timing_row("`assistant.ask(q)`", figures.ask, figures.encode),
             timing_row("bare `model.encode([q])` from the main thread", figures.encode_main_thread, figures.encode),
+            timing_row(
+                "`assistant.ask(q)` through the batching embedder, one user", figures.ask_batched, figures.encode
+            ),
             "",
-            "All but the last row run on a worker thread, as the server runs them; the last is the same encode "
-            "from the process's main thread. They are equal because assistant/embedding.py sets "
+            "The last row is `ask` as the server runs it (assistant/batching.py): its model calls go to the "
+            "batcher's own thread, and a lone question runs at once instead of waiting for others to share "
+            "its model call. The other rows but the one before it run on a worker thread, as the server runs "
+            "them; that one is the same encode from the process's main thread. They are equal because assistant/embedding.py sets "
             "`OMP_WAIT_POLICY=PASSIVE` before torch loads: with OpenMP's default spinning, while other "
             "processes kept both cores busy, one encode took 470 ms instead of 8 ms (rerun with "
             "`OMP_WAIT_POLICY=ACTIVE python scripts/bench.py --only ask` on a busy machine to see it).",
@@ -181,7 +195,7 @@ def section_cold(report: Report, index_dir: Path, tmp: Path, sizes: Sizes, quick
 
 
 def section_http(report: Report, url: str, index_dir: Path, sizes: Sizes, quick: bool) -> None:
-    from webapp.chat import ANSWERING_CONCURRENCY  # the server's setting, read from its source
+    from webapp.chat import BATCHED_ANSWERING_CONCURRENCY  # the server's setting, read from its source
 
     baseline, single = served.single_client(url, index_dir, sizes.single_rounds)
     crowd = served.concurrent_clients(url, 16, sizes.concurrent_per_client)
@@ -219,10 +233,10 @@ def section_http(report: Report, url: str, index_dir: Path, sizes: Sizes, quick:
         "",
         "`gradio_client` and Gradio's HTTP API call the same server endpoint; the difference between their "
         "rows is the client: gradio_client runs each call in a thread and waits for its answer in 50 ms "
-        "sleeps (gradio_client/utils.py). Gradio runs at most `webapp.chat.ANSWERING_CONCURRENCY` "
-        f"({ANSWERING_CONCURRENCY}) answering calls at once (its default `concurrency_limit` is 1); more "
-        "clients wait in its queue, while `/api/ask` runs in FastAPI's thread pool. Both meet the model's "
-        "lock (one encode at a time) in assistant/live.py.",
+        "sleeps (gradio_client/utils.py). Gradio runs at most `webapp.chat.BATCHED_ANSWERING_CONCURRENCY` "
+        f"({BATCHED_ANSWERING_CONCURRENCY}) answering calls at once (its default `concurrency_limit` is 1); "
+        "more clients wait in its queue, while `/api/ask` runs in FastAPI's thread pool. Both hand their "
+        'model calls to one micro-batcher (assistant/batching.py; see "Many people at once").',
     ]
     report.sections["http"] = "\n".join([*lines, ""])
 
@@ -251,7 +265,7 @@ def section_memory(report: Report, pid: int, phase: str) -> None:
 
 
 def section_load(report: Report, url: str, index_dir: Path, tmp: Path, sizes: Sizes, quick: bool) -> None:
-    from webapp.chat import ANSWERING_CONCURRENCY  # the server's setting, read from its source
+    from webapp.chat import BATCHED_ANSWERING_CONCURRENCY  # the server's setting, read from its source
 
     result = load.run(url, sizes.load_users, seconds=sizes.load_seconds)
     total = result.timing()
@@ -285,10 +299,10 @@ def section_load(report: Report, url: str, index_dir: Path, tmp: Path, sizes: Si
         f"{result.rate_limited} rate-limited (429); {result.errors} errors."
         + (f" Outcomes: {dict(result.statuses)}." if result.errors else ""),
         "",
-        f"The Gradio users' calls run {ANSWERING_CONCURRENCY} at a time (webapp/chat.py: "
-        "`ANSWERING_CONCURRENCY`; Gradio's default is 1, with which these users waited about 3.9 s at p50 "
-        "against 0.22 s on the API), the rest waiting in Gradio's queue; the API users share FastAPI's "
-        "thread pool.",
+        f"The Gradio users' calls run up to {BATCHED_ANSWERING_CONCURRENCY} at a time (webapp/chat.py: "
+        "`BATCHED_ANSWERING_CONCURRENCY`; Gradio's default is 1, with which these users once waited about "
+        "3.9 s at p50 against 0.22 s on the API); the API users share FastAPI's thread pool; the model calls "
+        "of both are gathered into shared batches (assistant/batching.py).",
         "",
     ]
     if not quick:
@@ -310,6 +324,65 @@ def section_load(report: Report, url: str, index_dir: Path, tmp: Path, sizes: Si
             "",
         ]
     report.sections["load"] = "\n".join(lines)
+
+
+def section_batch(report: Report, index_dir: Path, tmp: Path, sizes: Sizes, quick: bool) -> None:
+    from assistant.batching import MAX_BATCH, MAX_WAIT_MS
+
+    figures = batching.user_curve(index_dir, tmp, sizes.batch_seconds)
+    at32 = figures.level("batched", "api", 32)
+    report.target(
+        "32 users on POST /api/ask, batched: answered/s vs the bare model on batches of 16",
+        times(at32.ratio),
+        ">= 0.5",
+        at32.ratio >= 0.5,
+    )
+    p50 = at32.result.timing().p50
+    report.target("32 users on POST /api/ask, batched: p50", f"{ms(p50)} ms", "<= 300 ms", p50 <= 300)
+    errors = sum(x.errors for x in figures.levels)
+    report.target("errors of the many-users curve (both servers, all levels)", str(errors), "0", errors == 0)
+    lines = [
+        "## Many people at once",
+        "",
+        f"Closed-loop users (scripts/load.py: each asks its next question when the previous answer arrives) on "
+        f"`POST /api/ask` for {figures.seconds:.0f} s a level, against two servers started side by side from "
+        "the guide's index with the rate limit off: one with micro-batching (the default: concurrent questions "
+        f"share model calls of up to {MAX_BATCH} texts, gathered for at most {MAX_WAIT_MS:g} ms while people ask "
+        "at once, assistant/batching.py), one with `--no-batching` (one model call at a time, under a lock). "
+        f"The baseline is the bare `SentenceTransformer.encode` of batches of {batching.BATCH} of the same "
+        "questions in the benchmark's process, in questions per second (p50 over batches), measured for a few "
+        "seconds right after each level: the ratio compares answered questions per second with what the "
+        "model alone sustains at that moment. The load generator runs on the same machine. Errors are any "
+        "outcome but an answer (no 429 is expected with the limit off).",
+        "",
+        f"Command: `python scripts/bench.py --only batch{' --quick' if quick else ''}`",
+        "",
+        "| Endpoint | Users | Server | Answered | Answered/s | p50 | p95 | Bare model, batches of 16 | "
+        "Answered/s vs bare | Errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    route = {"api": "POST /api/ask", "gradio": "Gradio /chat (HTTP API)"}
+    for x in figures.levels:
+        t = x.result.timing()
+        lines.append(
+            f"| {route[x.endpoint]} | {x.users} | {x.server} | {x.result.answered} | {x.result.throughput:.1f}/s "
+            f"| {ms(t.p50)} ms | {ms(t.p95)} ms | {x.bare:.0f}/s | {times(x.ratio)} | {x.errors} |"
+        )
+    unbatched = figures.level("unbatched", "api", 32)
+    lines += [
+        "",
+        f"At 32 users the batched server answered {at32.result.throughput / unbatched.result.throughput:.1f} times "
+        "as many questions a second as the unbatched one. A question makes one to three model calls (the "
+        "question, with a follow-up's context, and a probe of two texts when it names words the guide does "
+        "not use), so one answered question costs more than one encoded question of the baseline. Gradio "
+        "runs the chat's answers 40 at a time when batching (webapp/chat.py: "
+        "`BATCHED_ANSWERING_CONCURRENCY`; 8 without), and FastAPI runs `/api/ask` in anyio's 40 worker "
+        "threads: beyond 40 users the others wait for a thread, not for the model. Both servers run with "
+        "CPython's GIL switch interval at 0.5 ms (webapp/server.py: `GIL_SWITCH_INTERVAL_S`), the rest "
+        "being equal.",
+        "",
+    ]
+    report.sections["batch"] = "\n".join(lines)
 
 
 def section_build(report: Report, tmp: Path, sizes: Sizes, quick: bool) -> pipeline.BuildFigures:
@@ -489,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     pid = server.process.pid
                     timed("memory", lambda: section_memory(report, pid, phase))
+            if "batch" in only:
+                timed("batch", lambda: section_batch(report, args.index, tmp, sizes, args.quick))
             if "build" in only:
                 build = timed("build", lambda: section_build(report, tmp, sizes, args.quick))
             if "search" in only:

@@ -33,6 +33,7 @@ class AskFigures:
     encode: Timing
     embed: Timing  # the pipeline's embedder (normalised float32 vectors): encode plus a little
     encode_main_thread: Timing  # bare encode called from the main thread, for the note on threads
+    ask_batched: Timing  # `ask` with the server's micro-batching embedder (assistant/batching.py), one user
 
 
 def ask_vs_encode(index_dir: Path, rounds: int) -> AskFigures:
@@ -43,12 +44,15 @@ def ask_vs_encode(index_dir: Path, rounds: int) -> AskFigures:
     OpenMP threads spin (OMP_WAIT_POLICY, see assistant/embedding.py).
     """
     from assistant import Assistant
+    from assistant.batching import BatchingEmbedder
 
     assistant = Assistant.load(index_dir)
     model = assistant.embedder._model  # type: ignore[attr-defined]
+    batched = Assistant(assistant.store, BatchingEmbedder(assistant.embedder))
     with ThreadPoolExecutor(1) as worker:
         for question in QUESTIONS:  # warm-up: first calls allocate and fill caches
             worker.submit(assistant.ask, question).result()
+            worker.submit(batched.ask, question).result()
             model.encode([question])
         timings = interleaved(
             {
@@ -56,6 +60,7 @@ def ask_vs_encode(index_dir: Path, rounds: int) -> AskFigures:
                 "embed": on(worker, lambda q: assistant.embedder.embed([q])),
                 "ask": on(worker, assistant.ask),
                 "encode_main_thread": lambda q: model.encode([q]),
+                "ask_batched": on(worker, batched.ask),
             },
             QUESTIONS,
             rounds,

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from conftest import ROOT, RunningServer
+from conftest import ROOT, RunningServer, chat_client
 
 pytestmark = pytest.mark.slow
 
@@ -177,10 +177,37 @@ def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):
             break
     assert statuses[-1] == 429 and len(statuses) <= 6, statuses  # at most 5 went through
     assert "at most 5 every 2 seconds" in assert_error(response, 429, "rate_limited")
-    # The chat window's requests share the budget; Gradio's front end shows `detail`.
-    chat = httpx.post(unready_server.url + "/gradio_api/queue/join", json={})
-    assert chat.status_code == 429 and chat.json()["detail"] == chat.json()["message"]
+    # The chat window's questions share the budget: counted by its answering callbacks, which say when to
+    # ask again instead of failing Gradio's request (tests/test_browser_chat.py shows the page).
+    with chat_client(unready_server.url) as client, pytest.raises(Exception, match="try again in"):
+        client.predict("Do I need a PhD?", api_name="/chat")
     wait = int(response.headers["retry-after"])
     assert 1 <= wait <= 2
     time.sleep(wait)
     assert ask(unready_server, {"question": "Do I need a PhD?"}).status_code == 503  # served again, not limited
+
+
+def test_history_with_kinds_and_citations_resolves_the_fourth_item_of_the_previous_answer(server):
+    question = "Which programming languages should I learn?"
+    listing = ask(server, {"question": question}).json()
+    assert listing["citations"][0]["section"].endswith("Languages"), listing
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": listing["answer"], "kind": listing["kind"], "citations": listing["citations"]},
+    ]
+    response = ask(server, {"question": "what is the fourth one for?", "history": history})
+    assert response.status_code == 200, response.text
+    record = response.json()
+    assert not record["abstained"]
+    first = record["citations"][0]
+    excerpt_lines = first["excerpt"].split("\n")
+    marked = [excerpt_lines[line - first["start_line"]] for line in first["highlight"]]
+    assert marked == ["- C++ (performance)"], first  # the guide's fourth language, and only it
+
+
+def test_history_citations_beyond_the_caps_are_refused(server):
+    turn = {"role": "assistant", "content": "x", "kind": "answer"}
+    many = {**turn, "citations": [{"section": "s", "excerpt": "e"}] * 21}
+    assert_error(ask(server, {"question": "Do I need a PhD?", "history": [many]}), 422, "invalid")
+    long_kind = {**turn, "kind": "k" * 21}
+    assert_error(ask(server, {"question": "Do I need a PhD?", "history": [long_kind]}), 422, "invalid")

@@ -45,3 +45,17 @@ def test_bench_writes_every_in_process_section_with_its_command(tmp_path, guide_
     assert report.count("Command: `python scripts/bench.py --only") == 3
     assert "| `assistant.ask(q)` |" in report and "| 2,000 | embedding-like |" in report
     assert "## Cold start" not in report  # sections not asked for are not written
+
+
+@pytest.mark.slow
+def test_bench_writes_the_many_users_curve_for_both_servers_with_its_command(tmp_path, guide_index):
+    out = tmp_path / "performance.md"
+    assert bench.main(["--quick", "--only", "batch", "--index", str(guide_index), "--out", str(out)]) == 0
+    report = out.read_text()
+    assert "## Many people at once" in report
+    assert "Command: `python scripts/bench.py --only batch --quick`" in report
+    for users in (1, 4, 16, 32, 64):
+        for server in ("batched", "unbatched"):
+            assert f"| POST /api/ask | {users} | {server} |" in report
+    assert "| Gradio /chat (HTTP API) | 32 | batched |" in report
+    assert "32 users on POST /api/ask, batched: p50" in report  # the targets are in the summary

@@ -1,21 +1,29 @@
 """What a person sees in the chat window: Debian's Chromium, driven by Playwright, against `python app.py`.
 
-Each test opens its own page on the one session server. The PhD test also saves docs/screenshot.png,
-the picture in the README: the one file a test writes outside tmp_path, on purpose.
+Each test opens its own page on the one session server. The PhD tests save a screenshot, desktop and
+phone, to tmp_path; `make screenshot` sets GUIDE_SCREENSHOTS=docs to update the README's pictures.
 """
 
 import json
+import os
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, RunningServer
 
 from assistant.feedback_store import SQLiteFeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
+
+def screenshots(tmp_path: Path) -> Path:
+    """Where screenshots go: tmp_path, or the folder `make screenshot` names (relative to the project)."""
+    chosen = os.environ.get("GUIDE_SCREENSHOTS")
+    return ROOT / chosen if chosen else tmp_path
+
+
 BOT = '#chat [data-testid="bot"]'
 USER = '#chat [data-testid="user"]'
 
@@ -53,7 +61,7 @@ def chat(browser, server):
     page.close()
 
 
-def test_a_question_is_answered_with_cited_sources_and_nothing_leaves_the_machine(chat):
+def test_a_question_is_answered_with_cited_sources_and_nothing_leaves_the_machine(chat, tmp_path):
     page = chat.page
     assert "AI and Machine Learning Career Guide 2026" in page.title()
     assert "AI and Machine Learning Career Guide 2026" in page.locator("#intro h1").inner_text()
@@ -71,8 +79,7 @@ def test_a_question_is_answered_with_cited_sources_and_nothing_leaves_the_machin
     assert "corpus/ai-ml-career-guide-2026.md" in first.locator(".guide-file").inner_text()
     assert "lines" in first.locator(".guide-where").inner_text()
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    page.screenshot(path=str(screenshots(tmp_path) / "screenshot.png"))
 
     hosts = {urlparse(u).hostname for u in chat.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts == {"127.0.0.1"}, chat.requests
@@ -136,3 +143,86 @@ def test_empty_and_oversized_questions_get_a_message_under_the_box(chat):
     assert "2,000" in chat.page.locator("#notice").inner_text()
     assert chat.page.locator("#question textarea").input_value() == long_question
     assert chat.page.locator(BOT).count() == 0
+
+
+def test_what_the_guide_never_mentions_is_named_in_a_note_on_the_answer(chat):
+    answer = chat.ask("How much does a mid-level ML engineer earn in Toronto, in Canadian dollars?")
+    note = answer.locator(".guide-not-covered")
+    assert note.is_visible()
+    assert "Not in the guide:" in note.inner_text() and "Toronto" in note.inner_text()
+
+
+def test_a_thanks_gets_a_short_reply_without_sources(chat):
+    chat.ask("Do I need a PhD?")
+    reply = chat.ask("thanks!")
+    assert "welcome" in reply.inner_text().lower()
+    assert reply.locator("details.guide-source").count() == 0
+    assert reply.locator(".guide-not-covered").count() == 0
+
+
+def test_related_questions_under_an_answer_ask_when_clicked(chat):
+    chat.ask("Do I need a PhD?")
+    options = chat.page.locator("#chat .options button")
+    assert 2 <= options.count() <= 3
+    related = options.last.inner_text()
+    before = chat.page.locator(BOT).count()
+    options.last.click()
+    answer = chat.next_answer(before)
+    assert chat.page.locator(USER).last.inner_text() == related
+    assert answer.locator("details.guide-source").count() >= 1
+
+
+def test_on_a_phone_the_box_is_in_view_on_load_and_an_answer_starts_in_view(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        box = page.locator("#question textarea")
+        box.wait_for()
+        assert box.bounding_box()["y"] + box.bounding_box()["height"] <= 844  # not cut off
+        title = page.locator("#intro h1")
+        assert title.bounding_box()["height"] < 80  # a compact header, not three lines
+        box.fill("Do I need a PhD?")
+        box.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('{BOT}').length > 0", timeout=30_000)
+        page.locator(f"{BOT} details.guide-source").first.wait_for()
+        page.wait_for_timeout(500)
+        lead = page.locator(BOT).last.locator("p").first
+        top = lead.bounding_box()["y"]
+        assert 0 <= top < 844, top  # the start of the answer, not its source cards
+        page.screenshot(path=str(screenshots(tmp_path) / "screenshot-phone.png"))
+    finally:
+        context.close()
+
+
+def test_a_marker_opens_its_source_card_and_an_answer_is_read_from_its_content(chat):
+    answer = chat.ask("Do I need a PhD?")
+    cards = answer.locator("details.guide-source")
+    assert cards.count() >= 2 and cards.nth(1).get_attribute("open") is None
+    answer.locator("sup.guide-marker a").filter(has_text="[2]").first.click()
+    chat.page.wait_for_function("el => el.open", arg=cards.nth(1).element_handle(), timeout=5_000)
+    assert cards.nth(1).is_visible()
+    assert answer.get_attribute("aria-label") is None  # not its Markdown and HTML source
+
+
+def test_over_the_rate_limit_the_conversation_stays_and_a_notice_says_when_to_ask_again(browser, guide_index, tmp_path):
+    limited = RunningServer(guide_index, tmp_path, "--rate-limit", "2", env={"GUIDE_RATE_WINDOW": "6"})
+    try:
+        chat = ChatPage(browser, limited.url)
+        chat.ask("Do I need a PhD?")
+        chat.ask("Which programming language is essential?")
+        chat.page.fill("#question textarea", "Should I do a bootcamp or a degree?")
+        chat.page.keyboard.press("Enter")
+        notice = chat.page.locator("#notice .guide-notice-error")
+        notice.wait_for(timeout=30_000)
+        assert "You've asked a lot in the last 6 seconds; try again in" in notice.inner_text()
+        assert notice.is_visible() and chat.page.locator(BOT).count() == 2  # the conversation stays
+        assert chat.page.locator("#question textarea").input_value() == "Should I do a bootcamp or a degree?"
+        assert chat.page.get_by_text("Error", exact=True).count() == 0
+        time.sleep(6)
+        chat.page.locator("#question textarea").press("Enter")
+        answer = chat.next_answer(2)
+        assert answer.locator("details.guide-source").count() >= 1
+        chat.close()
+    finally:
+        limited.stop()

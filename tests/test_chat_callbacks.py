@@ -9,7 +9,7 @@ import pytest
 from assistant.build import build_index
 from assistant.feedback_store import SQLiteFeedbackStore
 from assistant.live import LiveAssistant
-from webapp.chat import ChatCallbacks, history_of
+from webapp.chat import ChatCallbacks, history_of, usable_turns
 from webapp.feedback import FeedbackLog
 
 
@@ -98,20 +98,32 @@ def test_markup_in_a_question_reaches_the_chat_as_text(chat):
     assert turns[0].question == '<img src=x onerror="window.__xss=1">'  # the assistant sees what was typed
 
 
-def test_thumbs_are_stored_as_feedback(chat):
+def test_thumbs_are_stored_as_feedback_and_the_last_verdict_on_an_answer_counts(chat):
     _, _, turns, _ = ask(chat, "hello", "Do I need a PhD?")
     chat.rate(turns, SimpleNamespace(index=3, liked=True, value=None))
-    chat.rate(turns, SimpleNamespace(index=1, liked=False, value=None))
-    chat.rate(turns, SimpleNamespace(index=3, liked="", value=None))
     entries = list(chat.feedback.store.export())
-    assert [(e["question"], e["verdict"]) for e in entries] == [
-        ("Do I need a PhD?", "up"),
-        ("hello", "down"),
-        ("Do I need a PhD?", "cleared"),
-    ]
+    assert [(e["question"], e["verdict"]) for e in entries] == [("Do I need a PhD?", "up")]
     first = entries[0]
     assert "PhD (for research roles)" in first["answer"] and first["time"].endswith("+00:00")
     assert first["citations"][0]["source"] == "corpus/study.md" and first["citations"][0]["excerpt"]
+
+    chat.rate(turns, SimpleNamespace(index=1, liked=False, value=None))
+    chat.rate(turns, SimpleNamespace(index=3, liked=False, value=None))  # changed their mind
+    entries = list(chat.feedback.store.export())
+    assert [(e["question"], e["verdict"]) for e in entries] == [("hello", "down"), ("Do I need a PhD?", "down")]
+
+
+def test_a_thumb_down_opens_what_was_wrong_and_the_note_is_stored_with_it(chat):
+    _, _, turns, _ = ask(chat, "Do I need a PhD?")
+    box, answer_id = chat.rate(turns, SimpleNamespace(index=1, liked=False, value=None))
+    assert box["visible"] is True and answer_id == turns[0].id
+    box, text, notice = chat.explain("It quotes the wrong degree", answer_id, turns)
+    assert box["visible"] is False and text == "" and "Thank you" in notice
+    entry = next(chat.feedback.store.export())
+    assert (entry["verdict"], entry["comment"]) == ("down", "It quotes the wrong degree")
+    box, _ = chat.rate(turns, SimpleNamespace(index=1, liked=True, value=None))
+    assert box["visible"] is False
+    assert [(e["verdict"], e["comment"]) for e in chat.feedback.store.export()] == [("up", "")]
 
 
 def test_a_thumb_that_is_not_up_or_down_is_refused_and_stores_nothing(chat, caplog):
@@ -179,3 +191,23 @@ def test_a_missing_index_is_a_plain_message_and_the_detail_goes_to_the_log(chat,
         _, _, _, notice = chat.respond("Do I need a PhD?", [])
     assert "not ready" in notice and "/srv/guide" not in notice and ".cpp" not in notice
     assert "index_read.cpp" in caplog.text
+
+
+def test_the_history_sent_back_carries_each_answers_kind_and_citations(chat):
+    _, _, turns, _ = ask(chat, "How do I bake sourdough bread?", "Do I need a PhD?")
+    history = history_of(turns)
+    assert [t["role"] for t in history] == ["user", "assistant", "user", "assistant"]
+    assert history[1]["kind"] == "abstain" and history[1]["citations"] == []
+    assert history[3]["kind"] == "answer"
+    first = history[3]["citations"][0]
+    assert set(first) == {"section", "excerpt"} and "PhD (for research roles)" in first["excerpt"]
+
+
+def test_the_chat_endpoint_takes_that_history_and_leaves_out_a_turn_over_the_caps(chat):
+    _, _, turns, _ = ask(chat, "Tell me about junior roles")
+    record = chat.api_chat("what about their salary?", history_of(turns))
+    assert record["citations"][0]["section"] == "Salaries > Junior"
+    too_many = {"role": "assistant", "content": "x", "citations": [{"section": "s", "excerpt": "e"}] * 21}
+    history = [*history_of(turns)[:1], too_many]
+    assert usable_turns(history) == history_of(turns)[:1]
+    assert chat.api_chat("Do I need a PhD?", history)["citations"]

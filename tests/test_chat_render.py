@@ -87,7 +87,7 @@ def test_suggestions_shown_as_buttons_are_not_repeated_as_text():
         kind="abstain",
     )
     as_buttons = render.answer_markdown(answer, suggestions_as_buttons=True)
-    assert "Do I need a PhD?" not in as_buttons and "doesn't cover" in as_buttons
+    assert "Do I need a PhD?" not in visible_text(as_buttons) and "doesn't cover" in visible_text(as_buttons)
     assert "- Do I need a PhD?" in render.answer_markdown(answer, suggestions_as_buttons=False)
     assert render.suggestion_options(answer)[0] == {"value": "Do I need a PhD?", "label": "Do I need a PhD?"}
     assert "<details" not in as_buttons
@@ -97,3 +97,49 @@ def test_notices_are_escaped_and_errors_are_alerts():
     assert render.notice_html("") == ""
     error = render.notice_html("Too long <b>", "error")
     assert 'role="alert"' in error and "&lt;b&gt;" in error
+
+
+def test_what_the_guide_never_mentions_is_named_in_an_escaped_note_above_the_answer():
+    answer = Answer(
+        question="How much in Toronto?",
+        answer="The guide doesn't mention Toronto or <b>CAD</b>; here is what it does say.\n\n**Mid:** $120K [1]",
+        abstained=False,
+        citations=(PHD,),
+        not_covered=("Toronto", "<b>CAD</b>"),
+    )
+    message = render.answer_markdown(answer)
+    assert "<b>CAD</b>" not in message
+    note = message.split("\n\n")[0]
+    assert visible_text(note) == "Not in the guide: Toronto, <b>CAD</b>"
+    assert "guide-not-covered" not in render.answer_markdown(ANSWER)  # nothing missing, no note
+
+
+def test_a_social_reply_is_the_short_reply_alone():
+    thanks = Answer(question="thanks!", answer="You're welcome!", abstained=False, citations=(PHD,), kind="social")
+    assert render.answer_markdown(thanks) == "You're welcome!"  # no card, even had the record one
+    language = Answer(
+        question="¿Necesito un doctorado?",
+        answer="I answer in English.",
+        abstained=False,
+        citations=(),
+        kind="language",
+        not_covered=("doctorado",),
+    )
+    assert render.answer_markdown(language) == "I answer in English."
+
+
+def test_with_an_anchor_each_marker_links_to_its_card():
+    message = render.answer_markdown(ANSWER, anchor="t3")
+    assert '<a href="#guide-t3-source-1">[1]</a>' in message
+    assert '<details class="guide-source" id="guide-t3-source-1"' in message
+
+
+def test_copy_gives_the_answer_then_its_sources_as_plain_text():
+    message = render.answer_markdown(ANSWER, anchor="t0")
+    copied = html.unescape(re.search(r'data-copy="([^"]*)"', message).group(1))
+    assert copied == (
+        "Graduate: PhD (for research roles) [1]\n\n"
+        '[1] Educational Paths > Degree Programs > Graduate: "- MS in Data Science\n\n- PhD (for research roles)" '
+        "(corpus/guide.md, lines 156-158)"
+    )
+    assert "\n\n" not in message.split("\n\n")[-1]  # the copy text stays inside the last HTML block

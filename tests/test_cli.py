@@ -56,3 +56,15 @@ def test_eval_writes_results_and_prints_metrics(tmp_path, capsys, monkeypatch):
 def test_ask_without_an_index_says_how_to_build_it(tmp_path, capsys):
     assert main(["ask", "--index", str(tmp_path / "none"), "Do I need a PhD?"]) == 2
     assert "python -m assistant build" in capsys.readouterr().err
+
+
+def test_an_empty_question_exits_non_zero_with_a_hint_before_loading_anything(tmp_path, capsys):
+    assert main(["ask", "--index", str(tmp_path / "no-index"), ""]) == 2
+    assert "Please type a question" in capsys.readouterr().err
+
+
+def test_eval_defaults_to_the_dev_set_kept_in_the_repository():
+    from assistant.cli import DEV_SET, parser
+
+    assert parser().parse_args(["eval"]).questions == str(DEV_SET)
+    assert DEV_SET == ROOT / "tests" / "data" / "dev.jsonl" and DEV_SET.read_text().strip()

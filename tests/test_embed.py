@@ -149,6 +149,49 @@ def test_the_widget_shows_markup_from_the_server_as_text(page, server, allowed_s
     assert page.evaluate("window.__pwned") is None
 
 
+def test_the_widget_names_what_the_guide_lacks_and_sends_the_answer_back_as_history(page, server, allowed_site):
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/ask") else None)
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, "How much does a mid-level ML engineer earn in Toronto, in Canadian dollars?")
+    widget = page.locator("#guide-assistant-widget")
+    note = widget.locator(".msg.bot .not-covered")
+    note.wait_for(timeout=60_000)
+    assert note.inner_text().startswith("Not in the guide:") and "Toronto" in note.inner_text()
+
+    page.get_by_label("Your question").fill("Which programming languages should I learn?")
+    page.keyboard.press("Enter")
+    widget.locator(".msg.bot").nth(1).locator(".citation").first.wait_for(timeout=60_000)
+    page.get_by_label("Your question").fill("what is the fourth one for?")
+    page.keyboard.press("Enter")
+    fourth = widget.locator(".msg.bot").nth(2).locator(".citation").first
+    fourth.wait_for(timeout=60_000)
+    assert fourth.locator("mark").all_inner_texts() == ["- C++ (performance)"]
+    earlier = sent[-1]["history"][-1]
+    assert earlier["role"] == "assistant" and earlier["kind"] == "answer"
+    assert earlier["citations"][0]["section"].endswith("Languages") and "C++" in earlier["citations"][0]["excerpt"]
+
+
+def test_widget_chips_under_an_answer_ask_related_questions_and_a_refusal_lists_them_once(page, server, allowed_site):
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, "Do I need a PhD?")
+    widget = page.locator("#guide-assistant-widget")
+    chips = widget.locator(".msg.bot").first.locator(".suggestions button")
+    chips.first.wait_for(timeout=60_000)
+    assert 2 <= chips.count() <= 3
+    related = chips.first.inner_text()
+    chips.first.click()
+    assert widget.locator(".msg.user").last.inner_text() == related
+    widget.locator(".msg.bot").nth(1).locator(".citation").first.wait_for(timeout=60_000)
+
+    page.get_by_label("Your question").fill("How do I bake sourdough bread?")
+    page.keyboard.press("Enter")
+    refusal = widget.locator(".msg.bot").nth(2)
+    refusal.locator(".suggestions button").first.wait_for(timeout=60_000)
+    for suggestion in refusal.locator(".suggestions button").all_inner_texts():
+        assert refusal.inner_text().count(suggestion) == 1  # a chip, not also a line of text
+
+
 def child_frame_is_the_chat(page, site) -> bool:
     page.goto(site.url + "/frame.html", wait_until="load")
     frame = page.frames[1]

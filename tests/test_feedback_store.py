@@ -173,3 +173,66 @@ def test_a_database_that_is_down_fails_the_thumb_not_the_chat_and_the_log_hides_
         assert FeedbackLog(store).record(answer, True) is False
     assert "could not write feedback to postgresql://guide:***@127.0.0.1" in caplog.text
     assert "s3cret" not in caplog.text
+
+
+def test_the_last_verdict_on_an_answer_counts_and_a_thumb_down_keeps_what_was_wrong(store):
+    store.add("up", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], answer_id="a1")
+    store.add("up", "What does a data scientist do?", "...", "answer", [], answer_id="a2")
+    store.add("down", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], answer_id="a1")
+    store.add("down", "Do I need a PhD?", "**Graduate:** PhD [1]", "answer", [CITATION], "a1", "It cites a heading")
+    entries = list(store.export())
+    assert [(e["question"], e["verdict"], e["comment"]) for e in entries] == [
+        ("What does a data scientist do?", "up", ""),
+        ("Do I need a PhD?", "down", "It cites a heading"),
+    ]
+    assert store.stats()["up"] == 1 and store.stats()["down"] == 1 and store.stats()["entries"] == 2
+    with pytest.raises(FeedbackError, match="answer id"):
+        store.add("up", "q", "a", "answer", [], answer_id="x" * 65)
+
+
+def test_concurrent_verdicts_on_one_answer_leave_one_entry(store):
+    """Replicas (or threads) replacing the verdict on the same answer at once: one row remains."""
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda i: store.add(("up", "down")[i % 2], "q", "a", "answer", [], answer_id="a1"), range(64)))
+    assert store.stats()["entries"] == 1
+
+
+def test_a_file_written_before_answer_ids_is_upgraded_and_keeps_its_entries(tmp_path):
+    path = tmp_path / "feedback.db"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE feedback (id INTEGER PRIMARY KEY, time TEXT NOT NULL, verdict TEXT NOT NULL, "
+        "question TEXT NOT NULL, answer TEXT NOT NULL, kind TEXT NOT NULL, citations TEXT NOT NULL)"
+    )
+    old.execute("INSERT INTO feedback VALUES (1, '2026-11-30T10:00:00+00:00', 'up', 'q', 'a', 'answer', '[]')")
+    old.commit()
+    old.close()
+    store = SQLiteFeedbackStore(path)
+    store.add("down", "Do I need a PhD?", "a", "answer", [], answer_id="a1", comment="wrong section")
+    assert [(e["question"], e["verdict"], e["comment"]) for e in store.export()] == [
+        ("q", "up", ""),
+        ("Do I need a PhD?", "down", "wrong section"),
+    ]
+
+
+def test_a_postgresql_table_created_before_answer_ids_is_upgraded_and_keeps_its_entries(postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url) as old:
+        old.execute(
+            "CREATE TABLE feedback (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, time TIMESTAMPTZ NOT NULL, "
+            "verdict TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, kind TEXT NOT NULL, "
+            "citations TEXT NOT NULL)"
+        )
+        old.execute(
+            "INSERT INTO feedback (time, verdict, question, answer, kind, citations) "
+            "VALUES ('2026-11-30T10:00:00+00:00', 'up', 'q', 'a', 'answer', '[]')"
+        )
+    store = open_store(postgres_url)
+    store.prepare()
+    store.add("up", "Do I need a PhD?", "a", "answer", [], answer_id="a1")
+    store.add("down", "Do I need a PhD?", "a", "answer", [], answer_id="a1", comment="wrong section")
+    assert [(e["question"], e["verdict"], e["comment"]) for e in store.export()] == [
+        ("q", "up", ""),
+        ("Do I need a PhD?", "down", "wrong section"),
+    ]

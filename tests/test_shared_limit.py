@@ -148,3 +148,35 @@ def test_counting_comes_back_to_redis_when_it_answers_again(tmp_path, caplog):
 def test_without_a_redis_url_the_limit_is_the_in_process_one():
     assert type(make_limiter(60, 60, None, False)) is RateLimiter
     assert isinstance(make_limiter(60, 60, "redis://127.0.0.1:6379/0", False), RedisRateLimiter)
+
+
+def test_the_chat_callbacks_and_the_api_count_into_one_shared_limit(redis_server):
+    """The chat counts in its answering callbacks (worker threads, no event loop), the API in the Guard:
+    with Redis both count into the one window, across replicas, and the chat shows a notice."""
+    from types import SimpleNamespace
+
+    from webapp.chat import ChatCallbacks
+
+    api_replica = RedisRateLimiter(redis_server.url, 3, window_s=60)
+    chat_replica = RedisRateLimiter(redis_server.url, 3, window_s=60)
+    address = client()
+    assert run(api_replica.check(address)) == 0
+    assert chat_replica.hit(address) == 0 and chat_replica.hit(address) == 0
+    chat = ChatCallbacks(live=None, feedback=None, limiter=chat_replica)  # refused before either is used
+    request = SimpleNamespace(client=SimpleNamespace(host=address))
+    box, _, turns, notice = chat.respond("Do I need a PhD?", [], request)
+    assert box == "Do I need a PhD?" and turns == [] and "try again in" in notice
+    # A limiter of its own: the asyncio client is bound to the loop of its first `run`, now closed.
+    assert run(RedisRateLimiter(redis_server.url, 3, window_s=60).check(address)) > 0
+
+
+def test_the_chat_says_so_when_the_shared_count_is_down_and_the_limit_fails_closed():
+    from types import SimpleNamespace
+
+    from webapp.chat import ChatCallbacks
+
+    limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", 2, window_s=60, fail_closed=True)
+    chat = ChatCallbacks(live=None, feedback=None, limiter=limiter)
+    request = SimpleNamespace(client=SimpleNamespace(host="a"))
+    box, _, _, notice = chat.respond("Do I need a PhD?", [], request)
+    assert box == "Do I need a PhD?" and "cannot check its rate limit" in notice

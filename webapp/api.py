@@ -25,6 +25,11 @@ from assistant.store import IndexError_
 # A question is at most 2,000 characters; the rest is room for a long conversation history.
 # `security.BodyLimit` refuses larger bodies: from their Content-Length, else while they are read.
 MAX_BODY_BYTES = 256 * 1024
+# Caps on what a client sends back of an earlier answer: far above what an answer holds.
+MAX_KIND_CHARS = 20
+MAX_HISTORY_CITATIONS = 20
+MAX_SECTION_CHARS = 500
+MAX_EXCERPT_CHARS = 8000
 QUESTION_ERROR_STATUS = {"empty": 422, "invalid": 422, "too_long": 413}
 # What a client is told when there is no usable index; the reason, with the server's paths, goes to the log.
 NOT_READY = (
@@ -34,9 +39,25 @@ NOT_READY = (
 log = logging.getLogger("webapp.api")
 
 
+class HistoryCitation(BaseModel):
+    """A citation of an earlier answer, as the client got it; other fields of the record are ignored."""
+
+    section: str = Field(max_length=MAX_SECTION_CHARS, description='Section path, parts joined by " > ".')
+    excerpt: str = Field(max_length=MAX_EXCERPT_CHARS, description="The excerpt as it was quoted.")
+
+
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
+    kind: str | None = Field(
+        default=None, max_length=MAX_KIND_CHARS, description="An assistant turn's `kind`, as its record had it."
+    )
+    citations: list[HistoryCitation] | None = Field(
+        default=None,
+        max_length=MAX_HISTORY_CITATIONS,
+        description='An assistant turn\'s citations (at least "section" and "excerpt"), so that "what is the '
+        'fourth one for?" finds the items of that answer.',
+    )
 
 
 class AskRequest(BaseModel):
@@ -62,8 +83,16 @@ class AnswerRecord(BaseModel):
     abstained: bool = Field(description="True when the guide does not cover the question.")
     answer: str = Field(description="Markdown with [n] citation markers; raw text, escape it before display.")
     citations: list[Citation]
-    suggestions: list[str] = Field(description="Questions the guide can answer, offered when abstaining.")
-    kind: Literal["answer", "abstain", "greeting", "empty"]
+    suggestions: list[str] = Field(
+        description="Questions the guide answers: after a refusal, the nearest ones; after an answer, related ones."
+    )
+    kind: Literal["answer", "abstain", "greeting", "social", "language", "empty"] = Field(
+        description="social: thanks, ok, bye (a short reply, no citations); language: not in English."
+    )
+    not_covered: list[str] = Field(
+        description='What the question asks that the guide never mentions, in the asker\'s words (["Toronto"]); '
+        "empty when nothing is missing. The answer's first line names them."
+    )
     latency_ms: float
 
 
@@ -105,7 +134,7 @@ def ask(body: AskRequest, request: fastapi.Request) -> JSONResponse:
     except IndexError_ as exc:
         log.error("answering 503: %s", exc)
         return error_response(503, "index_not_ready", NOT_READY)
-    answer = assistant.ask(question, [turn.model_dump() for turn in body.history])
+    answer = assistant.ask(question, [turn.model_dump(exclude_none=True) for turn in body.history])
     return JSONResponse(answer.to_dict())
 
 

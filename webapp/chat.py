@@ -14,8 +14,9 @@ Public API endpoint, for scripts and benchmarks:
 `gradio_client.Client(url).predict("Do I need a PhD?", api_name="/chat")` returns the answer record,
 a dict shaped like `Answer.to_dict()`: question, abstained, answer (Markdown with [n] markers),
 citations (each n, source, section, excerpt, start_line, end_line, score, highlight), suggestions,
-kind ("answer", "abstain", "greeting" or "empty") and latency_ms. An optional second argument is the
-conversation so far, a list of {"role", "content"} dicts. A question over 2,000 characters is refused
+kind ("answer", "abstain", "greeting", "social", "language" or "empty"), not_covered and latency_ms.
+An optional second argument is the conversation so far, a list of {"role", "content"} dicts where an
+assistant turn may add "kind" and "citations" (the history of docs/api.md). A question over 2,000 characters is refused
 with an error that says so. The UI's own events are private and not part of the API.
 
 Not here: retrieval and answer wording (assistant/), the JSON API and widget (webapp/server.py).
@@ -24,20 +25,26 @@ Not here: retrieval and answer wording (assistant/), the JSON API and widget (we
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
+import pydantic
 
 from assistant import QuestionError
 from assistant.answer import EXAMPLE_QUESTIONS
+from assistant.feedback_store import FIELD_CAPS
 from assistant.live import LiveAssistant
 from assistant.records import Answer
 from assistant.store import IndexError_
 
 from . import render
 from .api import NOT_READY
+from .api import Turn as HistoryTurn
 from .feedback import FeedbackLog
+from .security import Limiter, LimiterUnavailable
+from .settings import Settings
 
 log = logging.getLogger("webapp.chat")
 
@@ -50,6 +57,20 @@ INTRO = (
 )
 PLACEHOLDER = "Ask a question about the guide, or pick an example below."
 FAILED = "Something went wrong while answering; the details are in the server log. Please try again."
+
+
+def usable_turns(history: Any) -> list[dict[str, Any]]:
+    """The /chat endpoint's history, turn by turn against the JSON API's model (the same fields, the same
+    caps). Unlike the JSON API it refuses nothing: a turn that does not fit is left out, as it always was."""
+    turns: list[dict[str, Any]] = []
+    for turn in history if isinstance(history, list) else []:
+        try:
+            turns.append(HistoryTurn.model_validate(turn).model_dump(exclude_none=True))
+        except pydantic.ValidationError:
+            continue
+    return turns
+
+
 # Turns a conversation keeps: older ones are dropped, so a session's state (held on the server for each
 # open page) stays bounded however long someone chats. Follow-ups only look a few turns back.
 MAX_TURNS = 20
@@ -57,10 +78,11 @@ MAX_TURNS = 20
 
 @dataclass(frozen=True)
 class Turn:
-    """One exchange: the question exactly as typed and the answer record it got."""
+    """One exchange: the question exactly as typed, the answer record it got, and an id for its feedback."""
 
     question: str
     answer: Answer
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def chat_messages(turns: list[Turn]) -> list[dict[str, Any]]:
@@ -76,7 +98,7 @@ def chat_messages(turns: list[Turn]) -> list[dict[str, Any]]:
         messages.append({"role": "user", "content": render.question_markdown(turn.question)})
         reply: dict[str, Any] = {
             "role": "assistant",
-            "content": render.answer_markdown(turn.answer, suggestions_as_buttons=buttons),
+            "content": render.answer_markdown(turn.answer, suggestions_as_buttons=buttons, anchor=f"t{i}"),
         }
         if buttons:
             reply["options"] = render.suggestion_options(turn.answer)
@@ -84,12 +106,20 @@ def chat_messages(turns: list[Turn]) -> list[dict[str, Any]]:
     return messages
 
 
-def history_of(turns: list[Turn]) -> list[dict[str, str]]:
-    """The conversation as `Assistant.ask` takes it: raw questions and the answers' Markdown."""
-    history: list[dict[str, str]] = []
+def history_of(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The conversation as `Assistant.ask` takes it (docs/api.md): raw questions, and each answer's
+    Markdown with its kind and its citations, so that "what is the fourth one for?" finds the items."""
+    history: list[dict[str, Any]] = []
     for turn in turns:
         history.append({"role": "user", "content": turn.question})
-        history.append({"role": "assistant", "content": turn.answer.answer})
+        history.append(
+            {
+                "role": "assistant",
+                "content": turn.answer.answer,
+                "kind": turn.answer.kind,
+                "citations": [{"section": c.section, "excerpt": c.excerpt} for c in turn.answer.citations],
+            }
+        )
     return history
 
 
@@ -101,14 +131,36 @@ def selected_text(value: Any) -> str:
 
 
 class ChatCallbacks:
-    def __init__(self, live: LiveAssistant, feedback: FeedbackLog):
+    def __init__(self, live: LiveAssistant, feedback: FeedbackLog, limiter: Limiter | None = None):
         self.live = live
         self.feedback = feedback
+        # The server's one rate limiter, shared with the JSON API (webapp/security.py): in this process,
+        # or in Redis for every replica with GUIDE_REDIS_URL (webapp/shared_limit.py); None: no limit.
+        self.limiter = limiter
 
-    def respond(self, message: str, turns: list[Turn] | None) -> tuple[str, list[dict[str, Any]], list[Turn], str]:
-        """Answer `message` in the conversation `turns`: (box text, chat messages, turns, notice HTML)."""
+    def refusal(self, request: gr.Request | None) -> str | None:
+        """Count one question from this client: None if it may be answered, else what to tell them (over
+        the limit, or the shared count is down and the deployer chose to refuse then)."""
+        if self.limiter is None or request is None:
+            return None
+        try:
+            wait_s = self.limiter.hit(request.client.host if request.client else "unknown")
+        except LimiterUnavailable as exc:
+            return str(exc)
+        return self.limiter.notice(wait_s) if wait_s > 0 else None
+
+    def respond(
+        self, message: str, turns: list[Turn] | None, request: gr.Request | None = None
+    ) -> tuple[str, list[dict[str, Any]], list[Turn], str]:
+        """Answer `message` in the conversation `turns`: (box text, chat messages, turns, notice HTML).
+
+        Over the rate limit, the conversation and the box stay as they are and the notice says when to
+        ask again: Gradio's own error would replace each of them with an error pill."""
         turns = list(turns or [])
         message = message or ""
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return message, chat_messages(turns), turns, render.notice_html(refusal, "error")
         try:
             answer = self.live.get().ask(message, history_of(turns))
         except QuestionError as exc:
@@ -131,26 +183,45 @@ class ChatCallbacks:
         return "", chat_messages(turns), turns, ""
 
     def pick(
-        self, turns: list[Turn] | None, selected: gr.SelectData
+        self, turns: list[Turn] | None, selected: gr.SelectData, request: gr.Request | None = None
     ) -> tuple[str, list[dict[str, Any]], list[Turn], str]:
         """A click on an example question or a suggestion asks it."""
-        return self.respond(selected_text(selected.value), turns)
+        return self.respond(selected_text(selected.value), turns, request)
 
-    def rate(self, turns: list[Turn] | None, liked: gr.LikeData) -> None:
-        """A thumb on an answer: log it with the question and answer it belongs to."""
+    def rate(self, turns: list[Turn] | None, liked: gr.LikeData) -> tuple[Any, str | None]:
+        """A thumb on an answer: store it with the question and answer it belongs to (the last verdict on
+        an answer counts). A thumb down opens the "what was wrong?" box: (its visibility, the answer id)."""
         index = liked.index[0] if isinstance(liked.index, (list, tuple)) else liked.index
         turns = list(turns or [])
         # Each turn is two messages, the question then the answer.
         position = int(index) // 2
         if not 0 <= position < len(turns):
             log.warning("feedback for message %s, which is not in this conversation", index)
-            return
-        self.feedback.record(turns[position].answer, liked.liked)
+            return gr.update(visible=False), None
+        turn = turns[position]
+        self.feedback.record(turn.answer, liked.liked, answer_id=turn.id)
+        disliked = liked.liked is False
+        return gr.update(visible=disliked), turn.id if disliked else None
 
-    def api_chat(self, message: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def explain(self, comment: str, answer_id: str | None, turns: list[Turn] | None) -> tuple[Any, str, str]:
+        """The "what was wrong?" text, stored with the thumb down it explains: (box visibility, box text,
+        notice HTML)."""
+        turn = next((t for t in turns or [] if t.id == answer_id), None)
+        if turn is None or not comment.strip():
+            return gr.update(visible=False), "", ""
+        self.feedback.record(turn.answer, False, answer_id=turn.id, comment=comment.strip())
+        return gr.update(visible=False), "", render.notice_html("Thank you: your note is stored with the answer.")
+
+    def api_chat(
+        self, message: str, history: list[dict[str, Any]] | None = None, request: gr.Request | None = None
+    ) -> dict[str, Any]:
         """Ask the guide a question; returns the answer record (see the module docstring)."""
+        refusal = self.refusal(request)
+        if refusal is not None:
+            raise gr.Error(refusal)
+        turns = usable_turns(history)
         try:
-            return self.live.get().ask(message, history or []).to_dict()
+            return self.live.get().ask(message, turns).to_dict()
         except QuestionError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -165,17 +236,29 @@ def theme() -> gr.themes.Base:
     )
 
 
-# How many questions from the chat page and the /chat endpoint are answered at once. Retrieval and
-# rendering run in parallel; the model calls are serialized by a lock (assistant/live.py), so more slots
-# only queue there. Measured by `make bench` (docs/performance.md, "Load").
+# How many questions from the chat page and the /chat endpoint are answered at once. With batching (the
+# default) as many as Gradio runs at all (its queue's 40 workers, which share anyio's 40 threads with the
+# JSON API): each waiting question joins the next model call (assistant/batching.py), so a lower limit
+# would cap the batch. With --no-batching the model calls take turns at a lock (assistant/live.py) and more
+# than 8 slots only queue there. Measured by `make bench` (docs/performance.md, "Load" and "Many people
+# at once").
 ANSWERING_CONCURRENCY = 8
+BATCHED_ANSWERING_CONCURRENCY = 40
 
 # What mount_gradio_app needs besides the Blocks: in Gradio 6 theme and CSS are page options.
-PAGE_OPTIONS: dict[str, Any] = {"theme": theme(), "css": render.CSS}
+# head: the page's own script (webapp/static/chat.js: citation links, plain-text copy, a new answer scrolled
+# to its start, the character count), served by webapp/server.py.
+PAGE_OPTIONS: dict[str, Any] = {
+    "theme": theme(),
+    "css": render.CSS,
+    "head": '<script src="/chat.js" defer></script>',
+}
 
 
-def build_blocks(live: LiveAssistant, feedback: FeedbackLog) -> gr.Blocks:
-    callbacks = ChatCallbacks(live, feedback)
+def build_blocks(
+    live: LiveAssistant, settings: Settings, feedback: FeedbackLog, limiter: Limiter | None = None
+) -> gr.Blocks:
+    callbacks = ChatCallbacks(live, feedback, limiter)
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as blocks:
         gr.Markdown(INTRO, elem_id="intro")
         turns = gr.State([])
@@ -193,6 +276,8 @@ def build_blocks(live: LiveAssistant, feedback: FeedbackLog) -> gr.Blocks:
             latex_delimiters=[],  # "$80K - $120K" is money, not maths
             feedback_options=("Like", "Dislike"),
             buttons=["copy"],
+            # webapp/static/chat.js scrolls a new answer to its start; Gradio's would scroll to its end.
+            autoscroll=False,
         )
         question = gr.Textbox(
             elem_id="question",
@@ -204,16 +289,27 @@ def build_blocks(live: LiveAssistant, feedback: FeedbackLog) -> gr.Blocks:
             autofocus=True,
         )
         notice = gr.HTML("", elem_id="notice")
+        with gr.Group(visible=False, elem_id="what-was-wrong") as wrong_box:
+            wrong_text = gr.Textbox(
+                label="What was wrong? (optional)",
+                placeholder="The wrong section, a missing part, an outdated figure…",
+                max_length=FIELD_CAPS["comment"],
+                lines=2,
+            )
+            wrong_send = gr.Button("Send", size="sm")
+        disliked = gr.State(None)
 
         outputs = [question, chatbot, turns, notice]
         private: dict[str, Any] = {"api_visibility": "private"}
-        # The events that answer share one pool of ANSWERING_CONCURRENCY slots (Gradio's default is one call
-        # at a time per event); the model itself still runs one encode at a time (assistant/live.py).
-        answering: dict[str, Any] = {"concurrency_limit": ANSWERING_CONCURRENCY, "concurrency_id": "answer"}
+        # The events that answer share one pool of slots (Gradio's default is one call at a time per event).
+        slots = BATCHED_ANSWERING_CONCURRENCY if settings.batching else ANSWERING_CONCURRENCY
+        answering: dict[str, Any] = {"concurrency_limit": slots, "concurrency_id": "answer"}
         question.submit(callbacks.respond, [question, turns], outputs, **private, **answering)
         chatbot.example_select(callbacks.pick, [turns], outputs, **private, **answering)
         chatbot.option_select(callbacks.pick, [turns], outputs, **private, **answering)
-        chatbot.like(callbacks.rate, [turns], None, **private)
+        chatbot.like(callbacks.rate, [turns], [wrong_box, disliked], **private)
+        wrong_send.click(callbacks.explain, [wrong_text, disliked, turns], [wrong_box, wrong_text, notice], **private)
+        wrong_text.submit(callbacks.explain, [wrong_text, disliked, turns], [wrong_box, wrong_text, notice], **private)
         chatbot.clear(lambda: ([], ""), None, [turns, notice], **private)
         gr.api(callbacks.api_chat, api_name="chat", **answering)
     return blocks

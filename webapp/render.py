@@ -5,9 +5,11 @@ that comes from a person or from the corpus is escaped before it is put into Mar
 question like `<img src=x onerror=...>` or markup inside the guide is shown as text and never runs.
 The browser's sanitiser (Gradio's `sanitize_html`) is a second line of defence, not the first.
 
-An answer is the assistant's lead (its Markdown, with the numbered markers set as superscripts), then
-one card per citation: number, section path, the verbatim excerpt with its corpus line numbers and the
-lines that matched the question marked, and the source file with its line span. The HTML is written on
+An answer is a note naming what the question asked that the guide never mentions (when it does), the
+assistant's lead (its Markdown, with the numbered markers set as links to their cards), then one card per
+citation: number, section path, the verbatim excerpt with its corpus line numbers and the lines that
+matched the question marked, and the source file with its line span. A social reply ("thanks!") or the
+reply to a question in another language is the short reply alone. The HTML is written on
 one line per card with no blank lines, so the Markdown renderer passes it through as one HTML block.
 Not done here: deciding what to quote or suggest; that is the assistant's job.
 """
@@ -23,6 +25,8 @@ from assistant.records import SECTION_SEPARATOR, Answer, Citation
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 OPEN_CARDS = 1  # the first source is shown open; the others are one click away (the lead quotes them)
+# Replies that are not about the guide: no note, no cards, whatever the record holds.
+SHORT_KINDS = frozenset({"social", "language"})
 
 
 def plain_text(text: str) -> str:
@@ -34,11 +38,12 @@ def question_markdown(question: str) -> str:
     return plain_text(question)
 
 
-def lead_markdown(answer: Answer, drop_suggestion_lines: bool = False) -> str:
+def lead_markdown(answer: Answer, drop_suggestion_lines: bool = False, anchor: str = "") -> str:
     """The assistant's Markdown with HTML escaped and each [n] marker set as a superscript.
 
     With `drop_suggestion_lines`, the bullet lines that repeat a suggestion are left out, because the
-    chat shows the suggestions as buttons under the message instead.
+    chat shows the suggestions as buttons under the message instead. With an `anchor` (unique in the
+    page), each marker is a link to its source card, which the browser opens and scrolls into view.
     """
     lines = answer.answer.split("\n")
     if drop_suggestion_lines and answer.suggestions:
@@ -54,9 +59,26 @@ def lead_markdown(answer: Answer, drop_suggestion_lines: bool = False) -> str:
         if citation is None:
             return match.group(0)
         title = html.escape(citation.section, quote=True)
+        if anchor:
+            return (
+                f'<sup class="guide-marker" title="{title}">'
+                f'<a href="#{card_id(anchor, citation.n)}">[{citation.n}]</a></sup>'
+            )
         return f'<sup class="guide-marker" title="{title}">[{citation.n}]</sup>'
 
     return _MARKER.sub(marker, text)
+
+
+def card_id(anchor: str, n: int) -> str:
+    return f"guide-{anchor}-source-{n}"
+
+
+def not_covered_html(answer: Answer) -> str:
+    """A discreet note naming what the question asks that the guide never mentions ("" when nothing)."""
+    if not answer.not_covered:
+        return ""
+    names = ", ".join(html.escape(name) for name in answer.not_covered)
+    return f'<div class="guide-not-covered" role="note"><b>Not in the guide:</b> {names}</div>'
 
 
 def section_html(section: str) -> str:
@@ -87,12 +109,13 @@ def excerpt_html(citation: Citation) -> str:
     return f'<div class="guide-excerpt">{"".join(rows)}</div>'
 
 
-def citation_card(citation: Citation, open_: bool = False) -> str:
+def citation_card(citation: Citation, open_: bool = False, anchor: str = "") -> str:
     source = html.escape(citation.source)
     file_name = html.escape(citation.source.rsplit("/", 1)[-1])
     span = line_span(citation)
+    id_ = f' id="{card_id(anchor, citation.n)}"' if anchor else ""
     return (
-        f'<details class="guide-source" data-n="{citation.n}"{" open" if open_ else ""}>'
+        f'<details class="guide-source"{id_} data-n="{citation.n}"{" open" if open_ else ""}>'
         f'<summary><span class="guide-n">{citation.n}</span>'
         f'<span class="guide-section">{section_html(citation.section)}</span>'
         f'<span class="guide-where">{file_name}, {span}</span></summary>'
@@ -102,19 +125,39 @@ def citation_card(citation: Citation, open_: bool = False) -> str:
     )
 
 
-def sources_html(citations: tuple[Citation, ...]) -> str:
+def sources_html(citations: tuple[Citation, ...], anchor: str = "") -> str:
     if not citations:
         return ""
-    cards = "".join(citation_card(c, open_=i < OPEN_CARDS) for i, c in enumerate(citations))
+    cards = "".join(citation_card(c, open_=i < OPEN_CARDS, anchor=anchor) for i, c in enumerate(citations))
     count = f"{len(citations)} source{'s' if len(citations) != 1 else ''} from the guide"
     return f'<div class="guide-sources"><div class="guide-sources-title">{count}</div>{cards}</div>'
 
 
-def answer_markdown(answer: Answer, suggestions_as_buttons: bool = True) -> str:
-    """The whole assistant message: the lead, then the source cards (none when the guide is silent)."""
-    lead = lead_markdown(answer, drop_suggestion_lines=suggestions_as_buttons)
-    sources = sources_html(answer.citations)
-    return f"{lead}\n\n{sources}" if sources else lead
+def answer_markdown(answer: Answer, suggestions_as_buttons: bool = True, anchor: str = "") -> str:
+    """The whole assistant message: the not-covered note, the lead, then the source cards (none when the
+    guide is silent). `anchor`, unique in the page, links the markers to their cards. The message ends
+    with its plain text in an empty element's data-copy, which the page's copy button puts on the
+    clipboard (webapp/static/chat.js)."""
+    lead = lead_markdown(answer, drop_suggestion_lines=suggestions_as_buttons, anchor=anchor)
+    if answer.kind in SHORT_KINDS:
+        return lead
+    copy = html.escape(copy_text(answer), quote=True).replace("\n", "&#10;")
+    parts = [not_covered_html(answer), lead, sources_html(answer.citations, anchor)]
+    # At the end of the last block, so that it adds no paragraph of its own.
+    return "\n\n".join(part for part in parts if part) + f'<span class="guide-copy" data-copy="{copy}"></span>'
+
+
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+
+
+def copy_text(answer: Answer) -> str:
+    """The answer as plain text, then its sources as `[1] Section > Path: "excerpt" (file, lines a-b)`."""
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), answer.answer.strip())
+    sources = [
+        f'[{c.n}] {c.section}: "{c.excerpt.strip()}" ({c.source}, lines {c.start_line}-{c.end_line})'
+        for c in answer.citations
+    ]
+    return "\n\n".join([text, "\n".join(sources)]) if sources else text
 
 
 def suggestion_options(answer: Answer) -> list[dict[str, str]]:
@@ -155,6 +198,16 @@ details.guide-source[open] > summary::before { content: "▾"; }
   font-family: var(--font-mono); font-size: 0.85em; user-select: none; }
 .guide-hit mark { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 2px; font-weight: 600; }
 .guide-file { padding: 0.3em 0.7em 0.5em; font-size: 0.8em; color: var(--body-text-color-subdued); }
+.guide-not-covered { display: inline-block; margin-bottom: 0.2em; padding: 0.1em 0.6em; border-radius: 999px;
+  font-size: 0.85em; border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
+#guide-count { text-align: right; font-size: 0.8em; color: var(--body-text-color-subdued); padding: 0 0.5em; }
+#guide-count.guide-count-over { color: #991b1b; font-weight: 600; }
+/* On a phone: a one-line title, and a chat short enough that the question box is in view on load. */
+@media (max-width: 640px) {
+  #intro h1 { font-size: 1.1em; margin: 0 0 0.2em; }
+  #intro p { font-size: 0.85em; margin: 0; }
+  #chat { height: calc(100dvh - 260px) !important; min-height: 280px; }
+}
 .guide-notice { padding: 0.4em 0.8em; border-radius: 6px; }
 .guide-notice-info { background: var(--background-fill-secondary); }
 .guide-notice-error { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; }

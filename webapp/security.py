@@ -7,8 +7,9 @@ carries a foreign `Origin` header. `AllowedHosts` refuses a `Host` header the de
 stops DNS rebinding. `RateLimiter` counts the requests that ask a question (the JSON API and Gradio's
 queue/call routes), per client address, in a sliding window, in O(1) per request with a bounded table;
 it is one process's count. `Limiter` is the interface it shares with webapp/shared_limit.py's
-`RedisRateLimiter`, which counts for every replica at once. `Guard` is the thin ASGI shell that applies all of them; everything above it is plain logic, tested
-without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
+`RedisRateLimiter`, which counts for every replica at once; the chat's answering callbacks count into the
+same limiter object as the API (webapp/chat.py). `Guard` is the thin ASGI shell that applies all of them;
+everything above it is plain logic, tested without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
 
 The client address is the socket's, or the one uvicorn takes from X-Forwarded-For when the request comes
 from an address in `--trusted-proxies` (webapp/server.py); no proxy is trusted by default, as the header
@@ -133,6 +134,16 @@ class Limiter(ABC):
         """Count one request; 0 if it may go ahead, else the seconds until the client may try again.
         LimiterUnavailable when the count cannot be kept and the deployer chose to refuse then."""
 
+    @abstractmethod
+    def hit(self, client: str) -> float:
+        """`check` for callers in a worker thread rather than the event loop: the chat's answering
+        callbacks (webapp/chat.py), which count into the same limit as the API."""
+
+    def notice(self, wait_s: float) -> str:
+        """What the chat window says instead of answering: plain words, and when to ask again."""
+        window = "minute" if self.window_s == 60 else f"{self.window_s:g} seconds"
+        return f"You've asked a lot in the last {window}; try again in {retry_after(wait_s)} s."
+
     def message(self, wait_s: float) -> str:
         return (
             f"Too many questions from your address: at most {self.limit} every {self.window_s:g} seconds. "
@@ -200,10 +211,13 @@ def retry_after(wait_s: float) -> int:
     return max(1, math.ceil(wait_s))
 
 
-# The routes that ask the assistant something. Gradio's chat page and gradio_client use queue/join, scripts
-# call/. Everything else (pages, assets, heartbeats, the event stream) is not counted. Gradio's direct
-# run/ and api/ routes are closed (webapp/gradio_routes.py) but still counted, should one be reopened.
-ASKING_PATHS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
+# The routes that ask the assistant something, counted here. Gradio's chat page and gradio_client ask
+# through queue/join, which is not counted here but in the answering callbacks themselves (webapp/chat.py,
+# the same limiter): a 429 there would replace the page's conversation, box and notice with error pills,
+# and the same route carries thumbs and clears, which ask nothing. Scripts call/. Everything else (pages,
+# assets, heartbeats, the event stream) is not counted. Gradio's direct run/ and api/ routes are closed
+# (webapp/gradio_routes.py) but still counted, should one be reopened.
+ASKING_PATHS = ("/api/ask", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
 
 
 def is_asking(method: str, path: str) -> bool:

@@ -5,14 +5,15 @@ headers a permitted page can read; the Guard adds the security headers, the Host
 the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
 that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
 Gradio mount, which takes every path left; among them `/healthz`, for load balancers. The rate limit is
-counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py); feedback goes to a
-SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL (assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a
-connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
+counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the
+chat alike; feedback goes to a SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL
+(assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import fastapi
@@ -41,13 +42,25 @@ log = logging.getLogger("webapp")
 # How often a request looks at index/current (one readlink). Replicas sharing an index promise to serve a
 # new build within 2 s of the switch (docs/deploy.md); the default second would spend half of that waiting.
 INDEX_CHECK_S = 0.25
+# How often CPython offers the GIL to another thread (its default is 5 ms). A busy server runs Python on
+# many threads at once: request threads, the event loop, and the batcher's thread (assistant/batching.py),
+# which needs the GIL back between the model's torch operations. At 5 ms each of those handovers could
+# wait a whole interval; at 0.5 ms, 32 users on /api/ask were answered about 1.8x as fast (27-29/s
+# against 15/s, alternating runs on a busy machine: `scripts/load.py --users 32 --endpoint api`).
+GIL_SWITCH_INTERVAL_S = 0.0005
 STATIC = Path(__file__).parent / "static"
 # Gradio's web component loader, shipped in the wheel; it imports ./assets/..., which Gradio serves.
 GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
 def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi.FastAPI:
-    live = live or LiveAssistant(settings.index_dir, model=settings.model, check_every=INDEX_CHECK_S)
+    live = live or LiveAssistant(
+        settings.index_dir,
+        model=settings.model,
+        check_every=INDEX_CHECK_S,
+        batching=settings.batching,
+        batch_wait_ms=settings.batch_wait_ms,
+    )
     origins = AllowedOrigins.parse(settings.allowed_origins)
     # FastAPIOffline serves Swagger UI from its wheel: FastAPI's default docs page loads it from a CDN.
     app = FastAPIOffline(
@@ -65,11 +78,19 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         "/embed.js", lambda: FileResponse(STATIC / "embed.js", media_type="text/javascript"), include_in_schema=False
     )
     app.add_api_route(
+        "/chat.js", lambda: FileResponse(STATIC / "chat.js", media_type="text/javascript"), include_in_schema=False
+    )
+    app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
     app.add_api_route("/healthz", lambda: health(live), include_in_schema=False)
     app.state.feedback = FeedbackLog(open_store(settings.feedback_target))
-    blocks = build_blocks(live, app.state.feedback)
+    # One limiter for the API (the Guard) and the chat's answering callbacks: in this process, or in Redis
+    # for every replica with GUIDE_REDIS_URL.
+    limiter = make_limiter(
+        settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
+    )
+    blocks = build_blocks(live, settings, app.state.feedback, limiter)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
@@ -77,9 +98,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_middleware(
         Guard,
         origins=origins,
-        limiter=make_limiter(
-            settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
-        ),
+        limiter=limiter,
         hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
     )
     app.add_middleware(
@@ -113,6 +132,7 @@ def health(live: LiveAssistant) -> JSONResponse:
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     try:
         AllowedOrigins.parse(settings.allowed_origins)

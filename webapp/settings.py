@@ -11,8 +11,13 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def _flag(name: str) -> bool:
-    return _env(name, "0") not in ("0", "", "false", "False")
+def _flag(name: str, default: str = "0") -> bool:
+    return _env(name, default) not in ("0", "", "false", "False")
+
+
+def _env_float(name: str) -> float | None:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else None
 
 
 def _env_list(name: str) -> tuple[str, ...]:
@@ -52,6 +57,10 @@ class Settings:
     # Corpus files larger than this are skipped by --watch builds (`build --max-file-mb` for the CLI).
     max_file_mb: float = field(default_factory=lambda: float(_env("GUIDE_MAX_FILE_MB", "4")))
     watch: bool = field(default_factory=lambda: _flag("GUIDE_WATCH"))
+    # Concurrent questions share model calls (assistant/batching.py), gathered for at most batch_wait_ms
+    # while people ask at once; GUIDE_BATCHING=0 or --no-batching encodes one call at a time, for comparison.
+    batching: bool = field(default_factory=lambda: _flag("GUIDE_BATCHING", "1"))
+    batch_wait_ms: float | None = field(default_factory=lambda: _env_float("GUIDE_BATCH_WAIT_MS"))  # None: its default
 
     @property
     def feedback_target(self) -> str | Path:

@@ -51,6 +51,7 @@ return 0
 
 class RedisRateLimiter(Limiter):
     def __init__(self, url: str, limit: int, window_s: float = 60.0, fail_closed: bool = False, clock=time.monotonic):
+        import redis
         import redis.asyncio
 
         self.limit = limit
@@ -62,6 +63,12 @@ class RedisRateLimiter(Limiter):
             url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S
         )
         self._script = self._redis.register_script(SLIDING_WINDOW)  # EVALSHA, EVAL once if Redis lacks it
+        # The chat's callbacks count from Gradio's worker threads, outside any event loop: a blocking
+        # client of its own (thread-safe, with its own connection pool) runs the same script there.
+        self._redis_sync = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S
+        )
+        self._script_sync = self._redis_sync.register_script(SLIDING_WINDOW)
         self._local = RateLimiter(limit, window_s)  # the fallback while Redis is down
         self._clock = clock
         self._down_until = 0.0
@@ -72,16 +79,35 @@ class RedisRateLimiter(Limiter):
             return 0.0
         if self._clock() >= self._down_until:
             try:
-                wait_us = await self._script(
-                    keys=[KEY_PREFIX + client], args=[self.limit, int(self.window_s * 1e6), secrets.token_hex(8)]
-                )
+                wait_us = await self._script(keys=[KEY_PREFIX + client], args=self._args())
             except Exception as exc:  # noqa: BLE001 - any failure to count is Redis being unavailable
                 self._went_down(exc)
             else:
-                if self._down:
-                    self._down = False
-                    log.warning("rate limit: Redis at %s answers again; counting for every replica", self.where)
-                return int(wait_us) / 1e6
+                return self._counted(wait_us)
+        return self._uncounted(client)
+
+    def hit(self, client: str) -> float:
+        if self.limit <= 0:
+            return 0.0
+        if self._clock() >= self._down_until:
+            try:
+                wait_us = self._script_sync(keys=[KEY_PREFIX + client], args=self._args())
+            except Exception as exc:  # noqa: BLE001 - any failure to count is Redis being unavailable
+                self._went_down(exc)
+            else:
+                return self._counted(wait_us)
+        return self._uncounted(client)
+
+    def _args(self) -> list:
+        return [self.limit, int(self.window_s * 1e6), secrets.token_hex(8)]
+
+    def _counted(self, wait_us) -> float:
+        if self._down:
+            self._down = False
+            log.warning("rate limit: Redis at %s answers again; counting for every replica", self.where)
+        return int(wait_us) / 1e6
+
+    def _uncounted(self, client: str) -> float:
         if self.fail_closed:
             raise LimiterUnavailable("The server cannot check its rate limit just now; please try again shortly.")
         return self._local.hit(client)

@@ -65,12 +65,14 @@
     ".msg{padding:8px 10px;border-radius:10px;max-width:100%;overflow-wrap:anywhere}",
     ".user{align-self:flex-end;background:var(--accent);color:var(--accent-fg)}",
     ".bot{background:var(--bubble)}.error{border:1px solid #d1242f;background:transparent}",
+    ".notice{align-self:center;color:var(--muted);font-size:13px;text-align:center}",
     ".bot p{margin:0 0 6px}.bot ul{margin:0 0 6px;padding-left:18px}",
     ".ref{font-size:11px;vertical-align:super;color:var(--accent);font-weight:600}",
     ".citations{margin:8px 0 0;padding:8px 0 0;border-top:1px solid var(--line);list-style:none}",
     ".citation{margin:0 0 8px}.citation-head{font-weight:600}.citation-meta{color:var(--muted);font-size:12px}",
     "blockquote{margin:4px 0 0;padding:4px 8px;border-left:3px solid var(--line);white-space:pre-wrap;font-size:13px}",
     "mark{background:var(--mark);color:inherit}",
+    ".not-covered{display:inline-block;margin:0 0 6px;padding:1px 8px;border:1px solid var(--line);border-radius:999px;color:var(--muted);font-size:12px}",
     ".suggestions{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}",
     ".suggestions button{border:1px solid var(--line);border-radius:999px;background:var(--bg);color:var(--fg);padding:4px 10px;cursor:pointer;font:inherit;font-size:12px}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid var(--line)}",
@@ -181,18 +183,33 @@
     return li;
   }
 
+  // Replies that are not about the guide ("thanks!", a question in another language): the text alone.
+  var SHORT_KINDS = ["social", "language"];
+
   function showAnswer(record) {
     var bubble = el("div", "msg bot");
-    markdown(bubble, record.answer || "");
-    if (record.citations && record.citations.length) {
+    var short = SHORT_KINDS.indexOf(record.kind) !== -1;
+    var suggestions = record.suggestions || [];
+    if (!short && record.not_covered && record.not_covered.length) {
+      var note = bubble.appendChild(el("div", "not-covered", "Not in the guide: " + record.not_covered.join(", ")));
+      note.setAttribute("role", "note");
+    }
+    // The suggestions are chips below; the answer's lines that list them as text are left out.
+    var text = String(record.answer || "").split("\n").filter(function (line) {
+      var bullet = /^\s*-\s+(.*)$/.exec(line);
+      return !bullet || suggestions.indexOf(bullet[1].trim()) === -1;
+    });
+    markdown(bubble, text.join("\n"));
+    if (!short && record.citations && record.citations.length) {
       var list = el("ol", "citations");
       list.setAttribute("aria-label", "Sources");
       record.citations.forEach(function (c) { list.appendChild(citation(c)); });
       bubble.appendChild(list);
     }
-    if (record.suggestions && record.suggestions.length) {
+    if (suggestions.length) {
       var chips = el("div", "suggestions");
-      record.suggestions.forEach(function (s) {
+      chips.setAttribute("aria-label", record.abstained ? "You could ask" : "Related questions");
+      suggestions.forEach(function (s) {
         var chip = el("button", "", s);
         chip.type = "button";
         chip.addEventListener("click", function () { ask(s); });
@@ -201,6 +218,16 @@
       bubble.appendChild(chips);
     }
     return bubble;
+  }
+
+  // What the server needs of an earlier answer to resolve "what is the fourth one for?" (docs/api.md).
+  function historyTurn(record) {
+    return {
+      role: "assistant",
+      content: record.answer || "",
+      kind: record.kind || null,
+      citations: (record.citations || []).map(function (c) { return { section: c.section, excerpt: c.excerpt }; }),
+    };
   }
 
   function addMessage(node) {
@@ -214,7 +241,7 @@
     if (!question || busy) return;
     busy = true;
     send.disabled = true;
-    addMessage(el("div", "msg user", question));
+    var asked = addMessage(el("div", "msg user", question));
     var pending = addMessage(el("div", "msg bot", "Looking in the guide\u2026"));
     fetch(server + "/api/ask", {
       method: "POST",
@@ -223,14 +250,23 @@
     })
       .then(function (response) {
         return response.json().then(
-          function (body) { return { ok: response.ok, body: body }; },
-          function () { return { ok: false, body: { message: "The assistant answered " + response.status + "." } }; }
+          function (body) { return { ok: response.ok, status: response.status, headers: response.headers, body: body }; },
+          function () {
+            var message = "The assistant answered " + response.status + ".";
+            return { ok: false, status: response.status, headers: response.headers, body: { message: message } };
+          }
         );
       })
       .then(function (result) {
         if (result.ok) {
           log.replaceChild(showAnswer(result.body), pending);
-          history.push({ role: "user", content: question }, { role: "assistant", content: result.body.answer || "" });
+          history.push({ role: "user", content: question }, historyTurn(result.body));
+        } else if (result.status === 429) {
+          // Not an error of the question: the conversation stays, the question goes back in the box.
+          var wait = parseInt(result.headers.get("Retry-After"), 10) || 60;
+          log.removeChild(asked);
+          log.replaceChild(el("div", "msg notice", "You've asked a lot in the last minute; try again in " + wait + " s."), pending);
+          if (!input.value) input.value = question;
         } else {
           log.replaceChild(el("div", "msg bot error", result.body.message || "Something went wrong."), pending);
         }

@@ -1,0 +1,128 @@
+"""What a user of the JSON API sees, on the real guide and the real model, over real HTTP: one test per
+kind of question that used to go wrong (issue 10). The server runs the same code path as the chat."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from conftest import DATA
+
+from assistant import evaluation
+
+pytestmark = pytest.mark.slow
+
+PROJECTS_ANSWER = (
+    "**Building Your Portfolio** [1]\n"
+    "- Kaggle competitions: Top 10% ranking demonstrates competence\n"
+    "- End-to-end application: Deployed model with web interface\n"
+    "- Research replication: Implement paper from scratch\n"
+    "- Open source contribution: To PyTorch, TensorFlow, or scikit-learn\n"
+    "- Technical blog: Explain complex concepts clearly"
+)
+
+
+def ask(server, question: str, history: list | None = None) -> dict:
+    response = httpx.post(server.url + "/api/ask", json={"question": question, "history": history or []}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def turn(question: str, record: dict) -> list[dict]:
+    return [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": record["answer"], "kind": record["kind"], "citations": record["citations"]},
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How much does a lawyer earn per hour?", "What's a good recipe for cooking rice?", "How do I become a nurse?"],
+)
+def test_off_topic_questions_are_refused_through_the_server_too(server, question):
+    # In the server, spelling repair once turned "lawyer" into "layers" and "cooking" into "choosing".
+    record = ask(server, question)
+    assert record["abstained"] and record["citations"] == []
+    assert "doesn't cover" in record["answer"]
+
+
+def test_after_a_refusal_the_suggested_question_is_answered(server):
+    refused = ask(server, "How do I get a work visa for the US?")
+    assert refused["abstained"] and refused["suggestions"]
+    history = turn("How do I get a work visa for the US?", refused)
+    for suggestion in [*refused["suggestions"], "Do I need a PhD?"]:
+        record = ask(server, suggestion, history)
+        assert not record["abstained"] and record["citations"], suggestion
+
+
+def test_the_fourth_one_is_the_fourth_item_of_the_previous_answer(server):
+    history = [
+        {"role": "user", "content": "What projects impress employers?"},
+        {"role": "assistant", "content": PROJECTS_ANSWER},
+    ]
+    record = ask(server, "what is the fourth one for?", history)
+    assert "Open source contribution" in record["answer"].split("\n")[0]
+    assert "Open source contribution" in record["citations"][0]["excerpt"]
+
+
+def test_which_of_the_two_is_answered_from_the_two_paths_just_named(server):
+    first = ask(server, "Should I do a bootcamp or a degree?")
+    record = ask(server, "which of the two takes longer?", turn("Should I do a bootcamp or a degree?", first))
+    assert not record["abstained"] and not record["not_covered"]
+    top = " ".join(c["excerpt"] for c in record["citations"][:2])
+    assert "2-4 years" in top or "3-6 months" in top
+
+
+def test_at_that_level_refers_to_the_level_just_answered(server):
+    question = "How much does a senior ML engineer earn?"
+    record = ask(server, "how many years of experience at that level?", turn(question, ask(server, question)))
+    assert "5-8 years" in record["citations"][0]["excerpt"]
+
+
+def test_a_question_in_two_parts_gets_a_source_and_a_lead_for_each(server):
+    record = ask(server, "Do I need a PhD, and how much does a senior ML engineer earn?")
+    top3 = " ".join(c["excerpt"] for c in record["citations"][:3])
+    assert "PhD" in top3 and "$180K - $280K" in top3
+    assert "Do I need a PhD?" in record["answer"] and "how much does a senior ML engineer earn?" in record["answer"]
+
+
+def test_what_the_guide_never_mentions_is_named_first(server):
+    record = ask(server, "What does a mid-level ML engineer earn in Toronto, in Canadian dollars?")
+    assert record["not_covered"] == ["Toronto", "Canadian dollars"]
+    assert record["answer"].startswith("The guide doesn't mention Toronto or Canadian dollars")
+    assert any("$120K - $180K" in c["excerpt"] for c in record["citations"][:3])
+    assert ask(server, "What does a mid-level ML engineer earn?")["not_covered"] == []
+
+
+@pytest.mark.parametrize("message", ["thanks!", "ok great", "bye"])
+def test_social_turns_get_a_short_reply_not_a_refusal_nor_a_repeat(server, message):
+    history = turn("Do I need a PhD?", ask(server, "Do I need a PhD?"))
+    record = ask(server, message, history)
+    assert record["kind"] == "social" and not record["abstained"] and record["citations"] == []
+    assert "PhD" not in record["answer"] and "doesn't cover" not in record["answer"]
+
+
+def test_a_question_in_another_language_is_told_the_assistant_answers_in_english(server):
+    record = ask(server, "¿Necesito un doctorado para trabajar en inteligencia artificial?")
+    assert record["kind"] == "language" and "English" in record["answer"] and not record["abstained"]
+
+
+def test_broad_questions_lead_with_a_summary_and_never_with_the_advertisement(server):
+    for question in ("How do I get started?", "What matters most to get hired?"):
+        record = ask(server, question)
+        assert record["citations"][0]["section"].split(" > ")[-1] in ("TL;DR", "Next Steps"), question
+        assert all("Need AI/ML Career Guidance?" not in c["section"] for c in record["citations"])
+    coaching = ask(server, "Can I get personal career coaching?")
+    assert any("personalized coaching" in c["excerpt"] for c in coaching["citations"])
+
+
+def test_a_list_question_shows_the_list_in_the_answer(server):
+    record = ask(server, "What projects impress employers?")
+    assert "- Kaggle competitions: Top 10% ranking demonstrates competence" in record["answer"]
+    assert "Recommended Projects" not in record["answer"]
+
+
+def test_eval_through_the_server_gives_the_same_figures_as_in_process(server, guide_assistant):
+    cases = evaluation.read_cases(DATA / "conversations.jsonl")
+    over_http = evaluation.score(cases, evaluation.run(cases, evaluation.ask_over_http(server.url)))
+    in_process = evaluation.score(cases, evaluation.run(cases, lambda q, h: guide_assistant.ask(q, h).to_dict()))
+    assert over_http == in_process

@@ -1,0 +1,104 @@
+"""Follow-up resolution as pure logic: which turn a question leans on and what "the fourth one" is."""
+
+from assistant.conversation import Exchange, exchanges, items_of, leans_on_context, resolve, resolve_items
+
+PROJECTS = (
+    "**Building Your Portfolio** [1]\n"
+    "- Kaggle competitions: Top 10% ranking demonstrates competence\n"
+    "- End-to-end application: Deployed model with web interface\n"
+    "- Research replication: Implement paper from scratch\n"
+    "- Open source contribution: To PyTorch, TensorFlow, or scikit-learn\n"
+    "- Technical blog: Explain complex concepts clearly\n\n"
+    "The guide also says:\n- *Next Steps:* Build 3-4 portfolio projects showing different techniques [2]"
+)
+REFUSAL = (
+    "The guide doesn't cover that. *The guide* is about careers in AI and ML.\n\nYou could ask:\n- Do I need a PhD?"
+)
+
+
+def history(*pairs: tuple[str, str], **extra) -> list[dict]:
+    turns: list[dict] = []
+    for question, answer in pairs:
+        turns += [{"role": "user", "content": question}, {"role": "assistant", "content": answer, **extra}]
+    return turns
+
+
+def test_the_items_of_an_answer_are_its_first_list_not_the_also_says_lines():
+    items = items_of(Exchange("what projects impress?", PROJECTS))
+    assert items[3] == "Open source contribution: To PyTorch, TensorFlow, or scikit-learn"
+    assert len(items) == 5
+
+
+def test_items_come_from_a_numbered_list_an_inline_list_or_a_list_in_prose():
+    numbered = "Levels:\n1. Junior: $80K - $120K\n2. Mid: $120K - $180K\n3. Senior: $180K - $280K"
+    assert items_of(Exchange("levels?", numbered))[2] == "Senior: $180K - $280K"
+    inline = "**Books:** Hands-On ML; Deep Learning; The Hundred-Page ML Book [1]"
+    assert items_of(Exchange("books?", inline)) == ["Hands-On ML", "Deep Learning", "The Hundred-Page ML Book"]
+    prose = "The guide names four specializations: Computer Vision, NLP, Reinforcement Learning and MLOps."
+    assert items_of(Exchange("specializations?", prose))[2] == "Reinforcement Learning"
+
+
+def test_items_come_from_the_first_citation_when_the_answer_text_has_none():
+    cited = Exchange(
+        "what math?",
+        "See the list [1]",
+        "answer",
+        ({"section": "Mathematics", "excerpt": "- Calculus\n- Optimization"},),
+    )
+    assert items_of(cited) == ["Calculus", "Optimization"]
+
+
+def test_an_ordinal_pointer_is_replaced_by_that_item():
+    items = ["Kaggle competitions", "End-to-end application", "Research replication", "Open source contribution"]
+    assert resolve_items("what is the fourth one for?", items) == "what is Open source contribution for?"
+    assert resolve_items("tell me more about the first of those", items) == "tell me more about Kaggle competitions"
+    assert resolve_items("and the last one?", items) == "and Open source contribution?"
+    assert (
+        resolve_items("which of the two takes longer?", ["Degrees", "Bootcamps"])
+        == "which of Degrees or Bootcamps takes longer?"
+    )
+    assert resolve_items("what is the ninth one?", items) is None  # no such item: not guessed
+
+
+def test_ordinal_words_that_point_at_nothing_are_left_alone():
+    items = ["A", "B"]
+    assert resolve_items("what should I learn first?", items) is None
+    assert resolve_items("what is the first year salary?", items) is None
+
+
+def test_a_question_that_stands_on_its_own_ignores_the_history():
+    turns = history(("what do data scientists earn?", "**ML Engineer / Data Scientist:** $120K - $180K [1]"))
+    assert resolve("Do I need a PhD?", turns).context is None
+    assert not leans_on_context("Do I need a PhD?")
+
+
+def test_a_refused_turn_lends_no_topic_so_the_suggested_question_stands_alone():
+    turns = history(("how do I get a work visa?", REFUSAL))
+    assert resolve("and how long does it take?", turns).context is None
+    # ... but an earlier answered turn still does
+    turns = history(("how long is a bootcamp?", "**Bootcamps/Self-Taught:** Faster entry (3-6 months) [1]")) + turns
+    assert resolve("and how much does it cost?", turns).context == "how long is a bootcamp?"
+
+
+def test_a_greeting_or_a_thanks_lends_no_topic_when_the_client_sends_the_kind():
+    turns = history(("hi", "Hello! I answer questions about the guide."), kind="greeting")
+    assert resolve("what about salaries?", turns).context is None
+
+
+def test_a_pronoun_follow_up_leans_on_the_last_answered_question():
+    turns = history(("What does a senior ML engineer do?", "Architecture decisions [1]"))
+    resolved = resolve("and how much do they earn?", turns)
+    assert resolved.text == "and how much do they earn?" and resolved.context == "What does a senior ML engineer do?"
+
+
+def test_a_question_with_no_topic_of_its_own_also_takes_the_opening_of_the_answer():
+    turns = history(
+        ("how much does a senior ML engineer make?", "**Senior ML Engineer / Staff Scientist:** $180K - $280K [1]")
+    )
+    context = resolve("how many years at that level?", turns).context
+    assert context is not None and "Senior ML Engineer / Staff Scientist" in context
+
+
+def test_malformed_turns_are_skipped():
+    turns = [{"role": "user"}, "x", {"role": "assistant", "content": 3}, {"role": "user", "content": "What is MLOps?"}]
+    assert [e.question for e in exchanges(turns)] == ["What is MLOps?"]

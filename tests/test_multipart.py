@@ -1,0 +1,37 @@
+"""Splitting a question in several parts, as pure logic."""
+
+import pytest
+
+from assistant.multipart import split_parts
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "what do data scientists earn and what should they study?",
+            ["what do data scientists earn", "what should they study?"],
+        ),
+        ("How long is a bootcamp and how much does it cost?", ["How long is a bootcamp", "how much does it cost?"]),
+        ("do I need a PhD, and how much do seniors make", ["do I need a PhD", "how much do seniors make"]),
+        (
+            "which language should I learn? also which framework?",
+            ["which language should I learn", "also which framework?"],
+        ),
+    ],
+)
+def test_a_question_splits_where_a_new_question_starts(question, parts):
+    assert split_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the salary and skills for a data scientist?",  # topics of one question
+        "Do I need maths and statistics?",
+        "What's the difference between ML and deep learning?",
+        "Do I need a PhD?",
+    ],
+)
+def test_one_question_about_several_things_stays_whole(question):
+    assert split_parts(question) == [question]

@@ -1,0 +1,73 @@
+"""The refusal judge and not_covered, with stubbed inputs: exact outcomes for small worked examples."""
+
+from assistant.config import Config
+from assistant.records import Chunk, Hit
+from assistant.relevance import judge, missing_phrases, proper_nouns
+
+VOCABULARY = frozenset({"ml", "engine", "salary", "python", "phd", "research"})
+
+
+def hits(dense: float) -> list[Hit]:
+    chunk = Chunk("c", "corpus/g.md", ("Salaries",), 1, 2, "$120K - $180K")
+    return [Hit(chunk, dense, dense, 0.0)]
+
+
+def probe(residual: float, occupation: float = 0.1):
+    return lambda unknown: (residual, occupation)
+
+
+def test_a_question_in_the_guides_words_is_answered_when_anything_is_close():
+    assert judge(hits(0.4), ("ml", "salary"), VOCABULARY).covered
+    assert not judge(hits(0.05), ("ml", "salary"), VOCABULARY).covered
+
+
+def test_a_foreign_subject_with_the_rest_in_the_guides_words_is_answered_with_it_named():
+    # "what does an ML engineer earn in Toronto?": deleting Toronto brings it closer to the guide
+    verdict = judge(
+        hits(0.55),
+        ("ml", "engine", "salary", "toronto"),
+        VOCABULARY,
+        probe(0.65),
+        text="what does an ML engineer earn in Toronto?",
+    )
+    assert verdict.covered and verdict.missing == ("Toronto",)
+
+
+def test_another_occupation_is_refused_and_named():
+    verdict = judge(
+        hits(0.45), ("salary", "plumb"), VOCABULARY, probe(0.55, occupation=0.4), text="How much does a plumber earn?"
+    )
+    assert not verdict.covered and verdict.missing == ("plumber",)
+
+
+def test_a_foreign_subject_with_one_borrowed_guide_word_is_refused():
+    verdict = judge(
+        hits(0.3), ("python", "snake", "pet"), VOCABULARY, probe(0.6), text="Which python snake is best as a pet?"
+    )
+    assert not verdict.covered and "snake" in verdict.missing
+
+
+def test_foreign_words_that_paraphrase_the_guide_are_not_named():
+    # deleting them moves the question away from the guide: they were about its topic
+    verdict = judge(hits(0.5), ("ml", "dimensionality"), VOCABULARY, probe(0.4), text="ML dimensionality reduction?")
+    assert verdict.covered and verdict.missing == ()
+
+
+def test_a_capitalised_name_is_named_even_when_it_barely_moves_the_question():
+    verdict = judge(
+        hits(0.68),
+        ("salary", "ml", "engine", "london"),
+        VOCABULARY,
+        probe(0.69),
+        text="what's the salary of an ML engineer in London?",
+        config=Config(),
+    )
+    assert verdict.covered and verdict.missing == ("London",)
+    assert proper_nouns("London pays well?", ("london",)) == ()  # the first word of a sentence says nothing
+
+
+def test_missing_phrases_keep_the_users_words_and_skip_markup():
+    unknown = ("canadian", "dollar", "toronto")
+    assert missing_phrases("in Toronto, in Canadian dollars", unknown, VOCABULARY) == ("Toronto", "Canadian dollars")
+    assert missing_phrases("do ML engineers get stock options?", ("stock",), VOCABULARY) == ("stock options",)
+    assert missing_phrases("<img onerror=x> Toronto?", ("onerror", "toronto"), VOCABULARY) == ("Toronto",)

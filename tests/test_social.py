@@ -1,0 +1,39 @@
+"""Social turns and languages, as pure logic."""
+
+import pytest
+
+from assistant.social import classify
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("thanks!", "thanks"),
+        ("thank you so much, that helps", "thanks"),
+        ("ok great", "ack"),
+        ("cool", "ack"),
+        ("bye", "bye"),
+        ("hello there", "greeting"),
+        ("who are you?", "greeting"),
+        ("¿Necesito un doctorado para trabajar en inteligencia artificial?", "language"),
+        ("Wie viel verdient ein Data Scientist?", "language"),
+        ("Quel diplôme faut-il pour devenir data scientist ?", "language"),
+        ("机器学习工程师的工资是多少", "language"),
+    ],
+)
+def test_social_turns_and_other_languages_are_recognised(message, kind):
+    assert classify(message) == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Do I need a PhD?",
+        "ok so what about salaries?",
+        "thanks, and what about books?",
+        "is python good",
+        "de facto standard?",
+    ],
+)
+def test_questions_are_not_social(message):
+    assert classify(message) is None
