@@ -154,11 +154,13 @@ def check_limit(url: str) -> tuple[bool, str]:
     return shared, f"{len(answered)} answered by {len(replicas)} replicas, {len(limited)} refused with 429"
 
 
-def gradio_session(http: httpx.Client, dependencies: dict[str, tuple[int, int]], question: str) -> bool:
+def gradio_session(
+    http: httpx.Client, dependencies: dict[tuple[str | None, str], tuple[int, int]], question: str
+) -> bool:
     """Ask in a chat session and give the answer a thumb up, as the page does (Gradio's queue protocol)."""
     session = secrets.token_hex(8)
 
-    def call(event: str, data: list, event_data: dict | None = None) -> bool:
+    def call(event: tuple[str, str], data: list, event_data: dict | None = None) -> bool:
         fn_index, trigger = dependencies[event]
         body = {"data": data, "event_data": event_data, "fn_index": fn_index, "trigger_id": trigger}
         if http.post("/gradio_api/queue/join", json={**body, "session_hash": session}).status_code != 200:
@@ -171,7 +173,8 @@ def gradio_session(http: httpx.Client, dependencies: dict[str, tuple[int, int]],
         return False
 
     # The conversation (a gr.State) is kept by the replica that answered: the thumb must reach it.
-    return call("submit", [question, None]) and call("like", [None], {"index": 1, "value": "", "liked": True})
+    liked = {"index": 1, "value": "", "liked": True}
+    return call(("question", "submit"), [question, None]) and call(("chat", "like"), [None], liked)
 
 
 def check_feedback(url: str, cluster: Cluster) -> tuple[bool, str]:
@@ -186,8 +189,12 @@ def check_feedback(url: str, cluster: Cluster) -> tuple[bool, str]:
             replica = http.get("/config").headers.get("x-upstream", "")
         addresses.setdefault(replica, f"{FEEDBACK}{i}")
     config = httpx.get(url + "/config").json()
+    # Events are told apart by their component as well: the "what was wrong?" box has a submit event too.
+    elem_ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
     dependencies = {
-        d["targets"][0][1]: (n, d["targets"][0][0]) for n, d in enumerate(config["dependencies"]) if d["targets"]
+        (elem_ids.get(d["targets"][0][0]), d["targets"][0][1]): (n, d["targets"][0][0])
+        for n, d in enumerate(config["dependencies"])
+        if d["targets"]
     }
     asked = {}
     for n, replica in enumerate(sorted(wanted)):
