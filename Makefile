@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run index test test-fast lint eval quality-report bench screenshot chromium clean
+.PHONY: install run index test test-fast lint eval quality-report bench screenshot chromium services cluster cluster-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,14 +31,36 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y chromium >/dev/null; }
 
+# Debian's Redis, PostgreSQL and nginx for the cluster and its tests; started by the project, never as
+# system services (scripts/cluster_services.py runs them on loopback in a temp folder).
+services:
+	@missing=""; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  test -x /usr/sbin/nginx || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian's$$missing for the cluster"; \
+	    sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$sudo apt-get install -y $$missing >/dev/null || { $$sudo apt-get update -qq && $$sudo apt-get install -y $$missing >/dev/null; }; \
+	  fi
+
 index: $(STAMP)
 	$(PY) -m assistant build --if-stale
 
 run: index
 	$(PY) app.py --host $(HOST) --port $(PORT)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium services
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory cluster-test
+
+# Redis, PostgreSQL, 3 replicas and nginx on loopback, until Ctrl-C (docs/deploy.md).
+cluster: $(STAMP) services
+	$(PY) scripts/cluster.py --port 8080
+
+# The same, checked under load; ends with one JSON line (scripts/cluster_test.py says what each key means).
+cluster-test: $(STAMP) services
+	$(PY) scripts/cluster_test.py
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser"

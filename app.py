@@ -63,6 +63,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "(env GUIDE_RATE_LIMIT)",
     )
     parser.add_argument(
+        "--rate-limit-fail-closed",
+        action="store_true",
+        default=defaults.rate_limit_fail_closed,
+        help="with GUIDE_REDIS_URL: answer 503 while Redis is unreachable instead of counting in this process "
+        "alone (env GUIDE_RATE_LIMIT_FAIL_CLOSED=1)",
+    )
+    parser.add_argument(
         "--no-batching",
         dest="batching",
         action="store_false",
@@ -70,6 +77,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="encode each question on its own instead of gathering concurrent ones into one model call "
         "(env GUIDE_BATCHING=0); for comparison",
     )
+    # GUIDE_REDIS_URL and GUIDE_DATABASE_URL have no flags on purpose: a password in argv shows in `ps`.
     args = parser.parse_args(argv)
     return replace(
         defaults,
@@ -82,6 +90,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         allowed_hosts=comma_list(args.allowed_hosts),
         trusted_proxies=comma_list(args.trusted_proxies),
         rate_limit=args.rate_limit,
+        rate_limit_fail_closed=args.rate_limit_fail_closed,
         batching=args.batching,
     )
 

@@ -107,18 +107,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _feedback(args: argparse.Namespace) -> int:
-    import sqlite3
+    from .feedback_store import open_store
 
-    from .feedback_store import FeedbackStore
-
-    store = FeedbackStore(args.db)
-    try:
-        return _feedback_report(store, args)
-    except sqlite3.DatabaseError as exc:
-        raise ValueError(f"{args.db} is not a feedback file the server wrote ({exc})") from exc
-
-
-def _feedback_report(store, args: argparse.Namespace) -> int:
+    store = open_store(args.db)  # StoreError is a RuntimeError: main() prints it
     if args.action == "export":
         for entry in store.export():
             print(json.dumps(entry, ensure_ascii=False))
@@ -187,8 +178,9 @@ def parser() -> argparse.ArgumentParser:
     fb.add_argument("action", choices=["export", "stats"], help="export: one JSON line per entry; stats: counts")
     fb.add_argument(
         "--db",
-        default=os.environ.get("GUIDE_FEEDBACK_DB", "feedback/feedback.db"),
-        help="the server's feedback file (default: $GUIDE_FEEDBACK_DB or feedback/feedback.db)",
+        default=os.environ.get("GUIDE_DATABASE_URL") or os.environ.get("GUIDE_FEEDBACK_DB", "feedback/feedback.db"),
+        help="the server's feedback file, or a postgresql://user@host:port/db URL "
+        "(default: $GUIDE_DATABASE_URL, else $GUIDE_FEEDBACK_DB, else feedback/feedback.db)",
     )
     fb.add_argument("--json", action="store_true", help="stats as a JSON object")
     fb.set_defaults(run=_feedback)

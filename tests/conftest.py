@@ -212,3 +212,41 @@ def browser():
         chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS)
         yield chromium
         chromium.close()
+
+
+# Real Redis and PostgreSQL from Debian's packages (`make services` installs them), one of each per test
+# session, on loopback ports in a temp folder; scripts/cluster_services.py starts them as `make cluster` does.
+def _cluster_services():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import cluster_services
+
+    return cluster_services
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory):
+    service = _cluster_services().start_redis(tmp_path_factory.mktemp("redis"))
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory):
+    service = _cluster_services().start_postgres(tmp_path_factory.mktemp("postgres"))
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database of its own for one test."""
+    import secrets
+
+    import psycopg
+
+    name = f"test_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_server.url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return postgres_server.url.rsplit("/", 1)[0] + "/" + name

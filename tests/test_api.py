@@ -164,6 +164,8 @@ def test_without_an_index_the_app_keeps_serving_and_answers_503(unready_server):
     assert "python -m assistant build" in message
     assert "/" not in message.replace("python -m", "")  # no server paths: those go to the log
     assert "no index in" in unready_server.log()
+    health = httpx.get(unready_server.url + "/healthz")  # a load balancer sends no one here
+    assert health.status_code == 503 and health.json()["status"] == "not_ready"
 
 
 def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):

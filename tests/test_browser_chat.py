@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT, RunningServer
 
-from assistant.feedback_store import FeedbackStore
+from assistant.feedback_store import SQLiteFeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -112,7 +112,7 @@ def test_thumbs_up_is_stored_as_feedback(chat, server):
     entries: list[dict] = []
     while time.monotonic() < deadline:
         if server.feedback_db.exists():
-            entries = list(FeedbackStore(server.feedback_db).export())
+            entries = list(SQLiteFeedbackStore(server.feedback_db).export())
             if any(e["question"] == question for e in entries):
                 break
         time.sleep(0.2)

@@ -7,6 +7,7 @@ import gradio as gr
 import pytest
 
 from assistant.build import build_index
+from assistant.feedback_store import SQLiteFeedbackStore
 from assistant.live import LiveAssistant
 from webapp.chat import ChatCallbacks, history_of, usable_turns
 from webapp.feedback import FeedbackLog
@@ -16,7 +17,10 @@ from webapp.feedback import FeedbackLog
 def chat(mini_corpus, tmp_path, fake_embedder) -> ChatCallbacks:
     index = tmp_path / "index"
     build_index(mini_corpus, index, fake_embedder, project_root=tmp_path)
-    return ChatCallbacks(LiveAssistant(index, embedder=fake_embedder), FeedbackLog(tmp_path / "logs" / "feedback.db"))
+    return ChatCallbacks(
+        LiveAssistant(index, embedder=fake_embedder),
+        FeedbackLog(SQLiteFeedbackStore(tmp_path / "logs" / "feedback.db")),
+    )
 
 
 def ask(chat: ChatCallbacks, *questions: str):
@@ -134,7 +138,7 @@ def test_a_thumb_that_is_not_up_or_down_is_refused_and_stores_nothing(chat, capl
 
 def test_an_unwritable_feedback_log_is_reported_and_the_chat_goes_on(chat, tmp_path, caplog):
     (tmp_path / "blocked").write_text("a file where the log's folder should be")
-    chat.feedback = FeedbackLog(tmp_path / "blocked" / "feedback.db")
+    chat.feedback = FeedbackLog(SQLiteFeedbackStore(tmp_path / "blocked" / "feedback.db"))
     _, _, turns, _ = ask(chat, "Do I need a PhD?")
     with caplog.at_level(logging.ERROR, logger="webapp.feedback"):
         chat.rate(turns, SimpleNamespace(index=1, liked=True, value=None))

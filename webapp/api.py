@@ -98,7 +98,7 @@ class AnswerRecord(BaseModel):
 
 class ErrorBody(BaseModel):
     error: str = Field(
-        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, origin_not_allowed, host_not_allowed, index_not_ready, not_found."
+        description="A stable kind: invalid, invalid_json, empty, too_long, too_large, rate_limited, rate_limit_unavailable, origin_not_allowed, host_not_allowed, index_not_ready, not_found."
     )
     message: str = Field(description="A sentence for a person.")
 
@@ -114,7 +114,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (413, "The question or the request body is too large."),
         (422, "The request is not valid JSON of the documented shape, or the question is empty."),
         (429, "Rate-limited; the Retry-After header says how many seconds to wait."),
-        (503, "No usable index yet; the message says which command builds it."),
+        (503, "No usable index yet (the message says which command builds it), or rate_limit_unavailable."),
     ]
 }
 

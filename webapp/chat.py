@@ -1,6 +1,6 @@
 """The Gradio chat window: a question box, the conversation with cited answers, thumbs up and down.
 
-`build_blocks(live, settings)` returns the Blocks that webapp/server.py mounts at "/". The callbacks
+`build_blocks(live, feedback)` returns the Blocks that webapp/server.py mounts at "/". The callbacks
 are methods of `ChatCallbacks` and are plain functions of plain values, so tests call them directly:
 `respond(message, turns)` returns the new question-box text, the chat messages, the conversation
 (a list of `Turn`) and a notice to show under the box.
@@ -43,7 +43,7 @@ from . import render
 from .api import NOT_READY
 from .api import Turn as HistoryTurn
 from .feedback import FeedbackLog
-from .security import RateLimiter
+from .security import Limiter, LimiterUnavailable
 from .settings import Settings
 
 log = logging.getLogger("webapp.chat")
@@ -131,17 +131,23 @@ def selected_text(value: Any) -> str:
 
 
 class ChatCallbacks:
-    def __init__(self, live: LiveAssistant, feedback: FeedbackLog, limiter: RateLimiter | None = None):
+    def __init__(self, live: LiveAssistant, feedback: FeedbackLog, limiter: Limiter | None = None):
         self.live = live
         self.feedback = feedback
-        # The server's one rate limiter, shared with the JSON API (webapp/security.py); None: no limit.
+        # The server's one rate limiter, shared with the JSON API (webapp/security.py): in this process,
+        # or in Redis for every replica with GUIDE_REDIS_URL (webapp/shared_limit.py); None: no limit.
         self.limiter = limiter
 
-    def wait_s(self, request: gr.Request | None) -> float:
-        """Count one question from this client: 0 if it may be answered, else the seconds to wait."""
+    def refusal(self, request: gr.Request | None) -> str | None:
+        """Count one question from this client: None if it may be answered, else what to tell them (over
+        the limit, or the shared count is down and the deployer chose to refuse then)."""
         if self.limiter is None or request is None:
-            return 0.0
-        return self.limiter.hit(request.client.host if request.client else "unknown")
+            return None
+        try:
+            wait_s = self.limiter.hit(request.client.host if request.client else "unknown")
+        except LimiterUnavailable as exc:
+            return str(exc)
+        return self.limiter.notice(wait_s) if wait_s > 0 else None
 
     def respond(
         self, message: str, turns: list[Turn] | None, request: gr.Request | None = None
@@ -152,9 +158,9 @@ class ChatCallbacks:
         ask again: Gradio's own error would replace each of them with an error pill."""
         turns = list(turns or [])
         message = message or ""
-        wait_s = self.wait_s(request)
-        if wait_s > 0 and self.limiter is not None:
-            return message, chat_messages(turns), turns, render.notice_html(self.limiter.notice(wait_s), "error")
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return message, chat_messages(turns), turns, render.notice_html(refusal, "error")
         try:
             answer = self.live.get().ask(message, history_of(turns))
         except QuestionError as exc:
@@ -210,9 +216,9 @@ class ChatCallbacks:
         self, message: str, history: list[dict[str, Any]] | None = None, request: gr.Request | None = None
     ) -> dict[str, Any]:
         """Ask the guide a question; returns the answer record (see the module docstring)."""
-        wait_s = self.wait_s(request)
-        if wait_s > 0 and self.limiter is not None:
-            raise gr.Error(self.limiter.notice(wait_s))
+        refusal = self.refusal(request)
+        if refusal is not None:
+            raise gr.Error(refusal)
         turns = usable_turns(history)
         try:
             return self.live.get().ask(message, turns).to_dict()
@@ -249,8 +255,10 @@ PAGE_OPTIONS: dict[str, Any] = {
 }
 
 
-def build_blocks(live: LiveAssistant, settings: Settings, limiter: RateLimiter | None = None) -> gr.Blocks:
-    callbacks = ChatCallbacks(live, FeedbackLog(settings.feedback_db), limiter)
+def build_blocks(
+    live: LiveAssistant, settings: Settings, feedback: FeedbackLog, limiter: Limiter | None = None
+) -> gr.Blocks:
+    callbacks = ChatCallbacks(live, feedback, limiter)
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as blocks:
         gr.Markdown(INTRO, elem_id="intro")
         turns = gr.State([])

@@ -2,21 +2,19 @@
 
 `verdict_of` turns Gradio's LikeData.liked into a verdict and refuses anything else: the value comes
 from the browser, and only True, False and "taken back" are verdicts. `FeedbackLog.record` stores the
-entry in the SQLite store (assistant/feedback_store.py), keyed by the answer's id so that the last verdict
-on an answer replaces the earlier ones, with what the person said was wrong, if anything. It is best
-effort on purpose: a store that
-cannot be written (missing permissions, a folder in the way, a full disk) is reported in the server log
-and the chat carries on. Reading it back is `python -m assistant feedback export | stats`.
+entry in the store (assistant/feedback_store.py: a SQLite file, or PostgreSQL with GUIDE_DATABASE_URL),
+keyed by the answer's id so that the last verdict on an answer replaces the earlier ones, with what the
+person said was wrong, if anything. It is best effort on purpose: a store that cannot be written (missing
+permissions, a folder in the way, a full disk, a database that is down) is reported in the server log and
+the chat carries on. Reading it back is `python -m assistant feedback export | stats`.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from pathlib import Path
 from typing import Any
 
-from assistant.feedback_store import FeedbackError, FeedbackStore
+from assistant.feedback_store import FeedbackError, FeedbackStore, StoreError
 from assistant.records import Answer
 
 log = logging.getLogger("webapp.feedback")
@@ -35,12 +33,8 @@ def verdict_of(liked: Any) -> str | None:
 
 
 class FeedbackLog:
-    def __init__(self, path: str | Path):
-        self.store = FeedbackStore(path)
-
-    @property
-    def path(self) -> Path:
-        return self.store.path
+    def __init__(self, store: FeedbackStore):
+        self.store = store
 
     def record(self, answer: Answer, liked: Any, answer_id: str | None = None, comment: str = "") -> bool:
         """Store one thumb on `answer` (replacing an earlier one on the same `answer_id`); returns False
@@ -60,7 +54,7 @@ class FeedbackLog:
                 answer_id=answer_id,
                 comment=comment if verdict == "down" else "",
             )
-        except (FeedbackError, sqlite3.Error, OSError) as exc:
-            log.error("could not write feedback to %s: %s", self.path, exc)
+        except (FeedbackError, StoreError) as exc:
+            log.error("could not write feedback to %s: %s", self.store.where, exc)
             return False
         return True

@@ -5,9 +5,11 @@ origin allow-lists, the response headers (CSP and friends), a rate limiter and a
 the CORS answers (`origin_regex` feeds Starlette's CORSMiddleware), and the refusal of any request that
 carries a foreign `Origin` header. `AllowedHosts` refuses a `Host` header the deployer did not list, which
 stops DNS rebinding. `RateLimiter` counts the requests that ask a question (the JSON API and Gradio's
-queue/call routes), per client address, in a sliding window, in O(1) per request with a bounded table.
-`Guard` is the thin ASGI shell that applies all of them; everything above it is plain logic, tested
-without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
+queue/call routes), per client address, in a sliding window, in O(1) per request with a bounded table;
+it is one process's count. `Limiter` is the interface it shares with webapp/shared_limit.py's
+`RedisRateLimiter`, which counts for every replica at once; the chat's answering callbacks count into the
+same limiter object as the API (webapp/chat.py). `Guard` is the thin ASGI shell that applies all of them;
+everything above it is plain logic, tested without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
 
 The client address is the socket's, or the one uvicorn takes from X-Forwarded-For when the request comes
 from an address in `--trusted-proxies` (webapp/server.py); no proxy is trusted by default, as the header
@@ -21,6 +23,7 @@ import math
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,8 +119,40 @@ class AllowedHosts:
         return host_header is not None and host_name(host_header) in self.names
 
 
-class RateLimiter:
-    """At most `limit` requests per client in any `window_s` seconds; `limit <= 0` turns it off.
+class LimiterUnavailable(RuntimeError):
+    """The shared count cannot be reached and the limiter is set to refuse rather than answer uncounted."""
+
+
+class Limiter(ABC):
+    """At most `limit` requests per client in any `window_s` seconds; `limit <= 0` turns it off."""
+
+    limit: int
+    window_s: float
+
+    @abstractmethod
+    async def check(self, client: str) -> float:
+        """Count one request; 0 if it may go ahead, else the seconds until the client may try again.
+        LimiterUnavailable when the count cannot be kept and the deployer chose to refuse then."""
+
+    @abstractmethod
+    def hit(self, client: str) -> float:
+        """`check` for callers in a worker thread rather than the event loop: the chat's answering
+        callbacks (webapp/chat.py), which count into the same limit as the API."""
+
+    def notice(self, wait_s: float) -> str:
+        """What the chat window says instead of answering: plain words, and when to ask again."""
+        window = "minute" if self.window_s == 60 else f"{self.window_s:g} seconds"
+        return f"You've asked a lot in the last {window}; try again in {retry_after(wait_s)} s."
+
+    def message(self, wait_s: float) -> str:
+        return (
+            f"Too many questions from your address: at most {self.limit} every {self.window_s:g} seconds. "
+            f"Please try again in {retry_after(wait_s)} seconds."
+        )
+
+
+class RateLimiter(Limiter):
+    """One process's count: at most `limit` requests per client in any `window_s` seconds.
 
     Clients are kept least recently seen first, so a request touches only its own entry and, when the
     table is full, the oldest ones: O(1) per request however many addresses are tracked. A client
@@ -151,6 +186,9 @@ class RateLimiter:
             hits.append(now)
             return 0.0
 
+    async def check(self, client: str) -> float:
+        return self.hit(client)  # a dict and a deque under a lock: nothing to wait for
+
     @property
     def tracked(self) -> int:
         return len(self._hits)
@@ -164,16 +202,9 @@ class RateLimiter:
                 return
             del self._hits[oldest]
 
-    def notice(self, wait_s: float) -> str:
-        """What the chat window says instead of answering: plain words, and when to ask again."""
-        window = "minute" if self.window_s == 60 else f"{self.window_s:g} seconds"
-        return f"You've asked a lot in the last {window}; try again in {retry_after(wait_s)} s."
 
-    def message(self, wait_s: float) -> str:
-        return (
-            f"Too many questions from your address: at most {self.limit} every {self.window_s:g} seconds. "
-            f"Please try again in {retry_after(wait_s)} seconds."
-        )
+# What a client is told to wait when the shared count is down and the limiter refuses (fail closed).
+UNAVAILABLE_RETRY_S = 5
 
 
 def retry_after(wait_s: float) -> int:
@@ -221,7 +252,7 @@ class Guard:
     an allowed page can read the 429 instead of seeing a network error.
     """
 
-    def __init__(self, app, origins: AllowedOrigins, limiter: RateLimiter, hosts: AllowedHosts):
+    def __init__(self, app, origins: AllowedOrigins, limiter: Limiter, hosts: AllowedHosts):
         self.app = app
         self.origins = origins
         self.limiter = limiter
@@ -232,7 +263,7 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        refusal = await self._refusal(scope)
         if refusal is not None:
             await refuse(scope, receive, send, *refusal, extra_headers=self.headers)
             return
@@ -244,7 +275,7 @@ class Guard:
 
         await self.app(scope, receive, send_with_headers)
 
-    def _refusal(self, scope) -> tuple[int, str, str, dict[str, str]] | None:
+    async def _refusal(self, scope) -> tuple[int, str, str, dict[str, str]] | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         host = headers.get("host")
         if not self.hosts.allows(host):
@@ -261,7 +292,10 @@ class Guard:
         if not is_asking(scope["method"], scope["path"]):
             return None
         client = (scope.get("client") or ("unknown", 0))[0]
-        wait_s = self.limiter.hit(client)
+        try:
+            wait_s = await self.limiter.check(client)
+        except LimiterUnavailable as exc:
+            return 503, "rate_limit_unavailable", str(exc), {"Retry-After": str(UNAVAILABLE_RETRY_S)}
         if wait_s > 0:
             return 429, "rate_limited", self.limiter.message(wait_s), {"Retry-After": str(retry_after(wait_s))}
         return None

@@ -4,8 +4,10 @@ Order matters: CORS is the outermost layer so that the refusals (400, 403, 413, 
 headers a permitted page can read; the Guard adds the security headers, the Host and origin checks and
 the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
 that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
-Gradio mount, which takes every path left. uvicorn runs with a header deadline, an idle timeout and a
-connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
+Gradio mount, which takes every path left; among them `/healthz`, for load balancers. The rate limit is
+counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the
+chat alike; feedback goes to a SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL
+(assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
 """
 
 from __future__ import annotations
@@ -17,22 +19,29 @@ from pathlib import Path
 import fastapi
 import gradio as gr
 import uvicorn
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
+from assistant.feedback_store import StoreError, open_store
 from assistant.live import LiveAssistant
 from assistant.store import IndexError_
+from assistant.version import __version__
 
 from . import api
 from .chat import PAGE_OPTIONS, build_blocks
 from .connections import with_header_timeout
+from .feedback import FeedbackLog
 from .gradio_routes import GradioRoutes
-from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, RateLimiter
+from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard
 from .settings import Settings
+from .shared_limit import make_limiter
 from .watch import start_upkeep
 
 log = logging.getLogger("webapp")
+# How often a request looks at index/current (one readlink). Replicas sharing an index promise to serve a
+# new build within 2 s of the switch (docs/deploy.md); the default second would spend half of that waiting.
+INDEX_CHECK_S = 0.25
 # How often CPython offers the GIL to another thread (its default is 5 ms). A busy server runs Python on
 # many threads at once: request threads, the event loop, and the batcher's thread (assistant/batching.py),
 # which needs the GIL back between the model's torch operations. At 5 ms each of those handovers could
@@ -46,7 +55,11 @@ GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi.FastAPI:
     live = live or LiveAssistant(
-        settings.index_dir, model=settings.model, batching=settings.batching, batch_wait_ms=settings.batch_wait_ms
+        settings.index_dir,
+        model=settings.model,
+        check_every=INDEX_CHECK_S,
+        batching=settings.batching,
+        batch_wait_ms=settings.batch_wait_ms,
     )
     origins = AllowedOrigins.parse(settings.allowed_origins)
     # FastAPIOffline serves Swagger UI from its wheel: FastAPI's default docs page loads it from a CDN.
@@ -70,8 +83,14 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     app.add_api_route(
         "/gradio.js", lambda: FileResponse(GRADIO_JS, media_type="text/javascript"), include_in_schema=False
     )
-    limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)
-    blocks = build_blocks(live, settings, limiter)
+    app.add_api_route("/healthz", lambda: health(live), include_in_schema=False)
+    app.state.feedback = FeedbackLog(open_store(settings.feedback_target))
+    # One limiter for the API (the Guard) and the chat's answering callbacks: in this process, or in Redis
+    # for every replica with GUIDE_REDIS_URL.
+    limiter = make_limiter(
+        settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
+    )
+    blocks = build_blocks(live, settings, app.state.feedback, limiter)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
@@ -93,6 +112,24 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
+def health(live: LiveAssistant) -> JSONResponse:
+    """200 with the live build and model when this replica can answer, else 503: for load balancers and
+    for checking that every replica serves the same build. Reads no database: it is polled often."""
+    try:
+        store = live.get().store
+    except IndexError_:
+        return JSONResponse({"status": "not_ready", "version": __version__}, status_code=503)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "build": store.directory.name,
+            "model": store.manifest.get("model", {}).get("name"),
+            "passages": len(store.chunks),
+            "version": __version__,
+        }
+    )
+
+
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
@@ -102,6 +139,12 @@ def serve(settings: Settings) -> None:
     except ValueError as exc:  # say which entry is malformed, without a traceback
         raise SystemExit(f"--allowed-origins / GUIDE_ALLOWED_ORIGINS: {exc}") from None
     app = create_app(settings)
+    store = app.state.feedback.store
+    try:
+        store.prepare()  # creates the table if it is missing
+        log.info("feedback goes to %s", store.where)
+    except StoreError as exc:  # the chat works without it; each thumb retries and logs
+        log.error("feedback store unavailable, thumbs are not stored until it is: %s", exc)
     try:
         app.state.live.get()  # load the model and index before the first request
     except IndexError_ as exc:

@@ -11,6 +11,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _flag(name: str, default: str = "0") -> bool:
+    return _env(name, default) not in ("0", "", "false", "False")
+
+
 def _env_float(name: str) -> float | None:
     value = os.environ.get(name, "").strip()
     return float(value) if value else None
@@ -29,6 +33,12 @@ class Settings:
     model: str | None = field(default_factory=lambda: os.environ.get("GUIDE_MODEL") or None)
     # Thumbs up and down, in SQLite (assistant/feedback_store.py); `python -m assistant feedback` reads it.
     feedback_db: Path = field(default_factory=lambda: Path(_env("GUIDE_FEEDBACK_DB", "feedback/feedback.db")))
+    # postgresql://user:password@host:port/db: feedback goes to this shared table instead (docs/deploy.md).
+    database_url: str | None = field(default_factory=lambda: os.environ.get("GUIDE_DATABASE_URL") or None)
+    # redis://host:port/db: the rate limit is counted in Redis, shared by every replica (webapp/shared_limit.py).
+    redis_url: str | None = field(default_factory=lambda: os.environ.get("GUIDE_REDIS_URL") or None)
+    # With Redis unreachable, answer anyway (the default: the limit is a courtesy) or refuse with 503.
+    rate_limit_fail_closed: bool = field(default_factory=lambda: _flag("GUIDE_RATE_LIMIT_FAIL_CLOSED"))
     # Gradio's temp folder, the app's own: emptied at start and on exit (webapp/temp.py).
     temp_dir: Path = field(default_factory=lambda: Path(_env("GUIDE_TEMP_DIR", "build/gradio-tmp")))
     # Extra origins allowed to embed the chat and call the API, besides the server's own and localhost.
@@ -46,8 +56,13 @@ class Settings:
     max_connections: int = field(default_factory=lambda: int(_env("GUIDE_MAX_CONNECTIONS", "200")))
     # Corpus files larger than this are skipped by --watch builds (`build --max-file-mb` for the CLI).
     max_file_mb: float = field(default_factory=lambda: float(_env("GUIDE_MAX_FILE_MB", "4")))
-    watch: bool = field(default_factory=lambda: _env("GUIDE_WATCH", "0") not in ("0", "", "false", "False"))
+    watch: bool = field(default_factory=lambda: _flag("GUIDE_WATCH"))
     # Concurrent questions share model calls (assistant/batching.py), gathered for at most batch_wait_ms
     # while people ask at once; GUIDE_BATCHING=0 or --no-batching encodes one call at a time, for comparison.
-    batching: bool = field(default_factory=lambda: _env("GUIDE_BATCHING", "1") not in ("0", "", "false", "False"))
+    batching: bool = field(default_factory=lambda: _flag("GUIDE_BATCHING", "1"))
     batch_wait_ms: float | None = field(default_factory=lambda: _env_float("GUIDE_BATCH_WAIT_MS"))  # None: its default
+
+    @property
+    def feedback_target(self) -> str | Path:
+        """Where thumbs go: the PostgreSQL URL when there is one, else the SQLite file."""
+        return self.database_url or self.feedback_db
