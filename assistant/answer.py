@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chunking import strip_marker
+from .chunking import is_tagline, strip_marker
 from .config import Config
 from .guide import EXAMPLE_QUESTIONS, NOT_GUIDANCE, SECTION_QUESTIONS, SUBJECT
 from .records import Answer, Citation, Hit
-
-SUBTITLE_CHARS = 80  # a line this short, without a full stop, above a list is its tagline
 
 
 @dataclass(frozen=True)
@@ -43,10 +41,6 @@ def _is_item(hit: Hit, line: int) -> bool:
     return 0 <= index < len(text) and strip_marker(text[index]) != text[index].strip()
 
 
-def _is_tagline(quote: str) -> bool:
-    return len(quote) <= SUBTITLE_CHARS and not quote.rstrip().endswith((".", "!", "?"))
-
-
 def lead_of(hit: Hit, config: Config = Config()) -> Lead:
     """The lines of a passage to quote: the matched ones, or the whole list when no line stands out."""
     if not hit.matches:
@@ -56,7 +50,7 @@ def lead_of(hit: Hit, config: Config = Config()) -> Lead:
     best = hit.matches[0]
     matched = [m for m in hit.matches if m.score >= best.score - config.match_margin][:3]
     items = [m for m in hit.matches if _is_item(hit, m.line)]
-    taglines = [m for m in hit.matches if not _is_item(hit, m.line) and _is_tagline(m.quote)]
+    taglines = [m for m in hit.matches if not _is_item(hit, m.line) and is_tagline(m.quote)]
     # A list question gets the list: when no line stands out from the passage as a whole, or when what
     # matched best is only the tagline above the list ("Projects that impress: Recommended Projects").
     whole_list = len(items) >= 2 and (

@@ -185,11 +185,18 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
     return [c for c in chunks if not _is_subtitle(c, chunks)]
 
 
+def is_tagline(line: str) -> bool:
+    """A short line without a full stop that is not a list item: a heading's tagline ("Broad field",
+    "Projects that impress: Recommended Projects"), which says nothing a reader could use as an answer."""
+    line = line.strip()
+    return len(line) <= SUBTITLE_CHARS and not line.endswith((".", "!", "?")) and not line.startswith(("-", "*"))
+
+
 def _is_subtitle(chunk: Chunk, chunks: list[Chunk]) -> bool:
     """A section's one-line tagline above its subsections ("Formal education routes"): it says nothing
     a reader could use as an answer, so it is not a passage of its own (the corpus keeps it)."""
     line = chunk.text.strip()
-    if "\n" in line or len(line) > SUBTITLE_CHARS or line.endswith((".", "!", "?")) or line.startswith(("-", "*")):
+    if "\n" in line or not is_tagline(line):
         return False
     depth = len(chunk.section_path)
     return any(len(c.section_path) > depth and c.section_path[:depth] == chunk.section_path for c in chunks)
