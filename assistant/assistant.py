@@ -171,7 +171,7 @@ class Assistant:
         def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
             foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
             rest, named = self.embedder.embed([without_terms(search.text, unknown) or "?", foreign])
-            return float(self.retriever.dense_scores(rest).max()), float((self._occupation_anchors() @ named).mean())
+            return self.retriever.closest(rest), float((self._occupation_anchors() @ named).mean())
 
         return judge(
             hits,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import ChunkingParams, chunk_document, document_title, text_hash
+from .chunking import ChunkingParams, chunk_document, document_title, questions_hash, text_hash, with_questions
 from .corpus import MAX_FILE_BYTES, corpus_files, load_corpus, refusal, source_name
 from .embedding import Embedder
+from .guide import PASSAGE_QUESTIONS
 from .records import Chunk
 from .store import (
     FORMAT,
@@ -65,6 +66,9 @@ class BuildReport:
     index: str = ""
     embedded_chunks: list[str] = field(default_factory=list)  # ids of passages with a unit embedded again
     problems: list[str] = field(default_factory=list)
+    # Sections with no entry in guide.PASSAGE_QUESTIONS (a heading added or renamed): found by their own
+    # words only, so a question asked in other words finds them less often than the rest.
+    without_questions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,6 +87,17 @@ class BuildReport:
             if len(self.embedded_chunks) > len(shown):
                 lines.append(f"  embedded again: ... {len(self.embedded_chunks) - len(shown)} more (--json lists all)")
         lines += [f"  skipped {problem}" for problem in self.problems]
+        if self.without_questions:
+            names = ", ".join(self.without_questions[:SUMMARY_IDS])
+            more = (
+                f" and {len(self.without_questions) - SUMMARY_IDS} more"
+                if len(self.without_questions) > SUMMARY_IDS
+                else ""
+            )
+            lines.append(
+                f"  {len(self.without_questions)} section(s) have no example questions in "
+                f"assistant/guide.py PASSAGE_QUESTIONS: {names}{more}"
+            )
         return "\n".join(lines)
 
 
@@ -130,6 +145,7 @@ def build_index(
     reuse: bool = True,
     max_file_bytes: int = MAX_FILE_BYTES,
     abandon: Callable[[], bool] | None = None,
+    questions: Mapping[str, Sequence[str]] = PASSAGE_QUESTIONS,
 ) -> BuildReport:
     """Index `corpus_dir` into a new build under `index_dir` and make it the live one.
 
@@ -149,11 +165,14 @@ def build_index(
             reasons = "; ".join(map(str, problems)) or "no .md or .txt files"
             raise IndexError_(f"nothing to index in {corpus_dir} ({reasons})")
         hashes_on_disk = _safe_hashes(corpus_dir, project_root, max_file_bytes)
-        chunks: list[Chunk] = [c for doc in documents for c in chunk_document(doc, params)]
+        chunks: list[Chunk] = with_questions([c for doc in documents for c in chunk_document(doc, params)], questions)
         old_chunks, old_vectors = _previous(index_dir, embedder) if reuse else ([], {})
 
         report = BuildReport(files_scanned=len(documents) + len(problems), problems=[str(p) for p in problems])
         count_chunks(old_chunks, chunks, report)
+        report.without_questions = list(
+            dict.fromkeys(" > ".join(c.section_path) for c in chunks if not any(u.question for u in c.units))
+        )
 
         units = [u for c in chunks for u in c.units]
         hashes = [text_hash(u.text) for u in units]
@@ -190,6 +209,11 @@ def build_index(
                 },
             },
             "counts": {"files": len(documents), "chunks": len(chunks), "units": len(units)},
+            "questions": {
+                "sha256": questions_hash(questions),
+                "units": sum(u.question for u in units),
+                "sections_without": len(report.without_questions),
+            },
         }
         check_abandon()
         build = write_build(index_dir, manifest, chunks, vectors)
@@ -224,11 +248,12 @@ def stale_reason(
     model_name: str | None = None,
     params: ChunkingParams = ChunkingParams(),
     max_file_bytes: int = MAX_FILE_BYTES,
+    questions: Mapping[str, Sequence[str]] = PASSAGE_QUESTIONS,
 ) -> str | None:
     """Why the index does not fit the corpus, or None when it does.
 
     Missing, damaged, another format version or model (when `model_name` is given), other chunking
-    parameters, or corpus files changed, new or deleted since the build (the manifest's sha256s).
+    parameters or passage questions, or corpus files changed, new or deleted since the build (the manifest's sha256s).
     """
     try:
         manifest = load_store(index_dir, model_name).manifest
@@ -237,6 +262,8 @@ def stale_reason(
     chunking = manifest.get("chunking", {})
     if (chunking.get("max_chars"), chunking.get("version")) != (params.max_chars, params.version):
         return "the index was chunked with other parameters"
+    if manifest.get("questions", {}).get("sha256") != questions_hash(questions):
+        return "the passage questions (assistant/guide.py) changed since the index was built"
     recorded = {s: f.get("sha256") for s, f in manifest.get("corpus", {}).get("files", {}).items()}
     present = _safe_hashes(corpus_dir, project_root, max_file_bytes)
     changed = sorted(s for s in present.keys() & recorded.keys() if present[s] != recorded[s])

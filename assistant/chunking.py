@@ -4,7 +4,8 @@ A chunk is the body of one section (the text under a heading, up to the next hea
 boundaries so that no chunk is longer than `max_chars`; it is what a citation quotes, verbatim, with its
 section path and line span. Inside each chunk, every bullet and every sentence is a retrieval unit,
 embedded together with its section path, so a question can match one bullet precisely while the
-citation still shows the surrounding list.
+citation still shows the surrounding list. Questions a passage answers (guide.PASSAGE_QUESTIONS) are
+added to it as units of their own (`with_questions`): they are matched, never quoted.
 
 The first level-1 heading of a file is its title: it is left out of section paths (every passage of a
 one-guide corpus would carry it) and names the passages that come before the first subheading.
@@ -15,9 +16,10 @@ Not handled on purpose: tables, code fences and HTML blocks are treated as ordin
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from .corpus import Document
@@ -183,6 +185,23 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
                 )
             )
     return [c for c in chunks if not _is_subtitle(c, chunks)]
+
+
+def with_questions(chunks: list[Chunk], questions: Mapping[str, Sequence[str]]) -> list[Chunk]:
+    """The chunks, each followed by question units for the questions its section answers (by section path,
+    headings joined by " > "; every piece of a long section gets them). Sections not in `questions` are
+    left as they are, and entries for sections the corpus no longer has are ignored."""
+    out = []
+    for chunk in chunks:
+        asked = questions.get(SECTION_SEPARATOR.join(chunk.section_path), ())
+        extra = tuple(Unit(text=q, line=chunk.start_line, question=True) for q in dict.fromkeys(asked) if q.strip())
+        out.append(replace(chunk, units=chunk.units + extra) if extra else chunk)
+    return out
+
+
+def questions_hash(questions: Mapping[str, Sequence[str]]) -> str:
+    """A fingerprint of the passage questions, recorded in the manifest: editing them makes the index stale."""
+    return text_hash(json.dumps({k: list(v) for k, v in sorted(questions.items())}, ensure_ascii=False))
 
 
 def is_tagline(line: str) -> bool:

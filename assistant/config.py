@@ -18,6 +18,8 @@ class Config:
     whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
     dense_candidates: int = 256  # nearest units FAISS returns per question
     lexical_weight: float = 0.35  # BM25 (divided by the question's best) added to the cosine; 0 turns it off
+    question_weight: float = 0.7  # times the cosine to the closest question a passage answers (guide.PASSAGE_QUESTIONS)
+    exhaustive_below: int = 4096  # an index with fewer vectors is compared in full (every passage's questions)
     heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     summary_weight: float = 0.12  # bonus for the guide's summary passages when a question names no topic
     spelling: bool = True  # repair words neither the guide nor the model knows ("salery" -> "salary")

@@ -17,12 +17,15 @@ class Unit:
     """One retrieval unit: a bullet, a sentence or a whole chunk, embedded with its section path.
 
     `line` is the corpus line the unit comes from (the chunk's first line for a whole-chunk unit),
-    so the answer can emphasise the part of an excerpt that matched.
+    so the answer can emphasise the part of an excerpt that matched. A `question` unit is not the guide's
+    text but a question the passage answers (guide.PASSAGE_QUESTIONS, embedded as asked): it helps find the
+    passage and is never quoted; its `line` is the passage's first.
     """
 
     text: str
     line: int
     whole: bool = False
+    question: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,28 +78,36 @@ class Retriever:
         units = store.units
         self._unit_line = np.array([u.line for u in units], dtype=np.int64)
         self._unit_whole = np.array([u.whole for u in units], dtype=bool)
+        # Questions a passage answers (units marked `question`): matched, never quoted nor counted as words.
+        self._question = np.array([u.question for u in units], dtype=bool)
+        self._text_rows = np.flatnonzero(~self._question)
         # What a unit says without its "section path: " prefix: verbatim corpus text, quoted in the answer.
-        self._unit_quote = [u.text[len(c.section) + 2 :] for c in store.chunks for u in c.units]
+        self._unit_quote = ["" if u.question else u.text[len(c.section) + 2 :] for c in store.chunks for u in c.units]
         # A passage with a single unit has no separate whole-passage unit: that unit stands for it.
-        singles = {int(p) for p, n in zip(*np.unique(store.unit_chunk, return_counts=True)) if n == 1}
+        text_chunks = store.unit_chunk[self._text_rows]
+        singles = {int(p) for p, n in zip(*np.unique(text_chunks, return_counts=True)) if n == 1}
         self._active = (
-            self._unit_whole | np.isin(store.unit_chunk, list(singles))
+            (self._unit_whole | np.isin(store.unit_chunk, list(singles))) & ~self._question
             if config.whole_units_only
-            else np.ones(len(units), bool)
+            else ~self._question
         )
         self._chunk_rows: list[list[int]] = [[] for _ in store.chunks]
-        for row, pos in enumerate(store.unit_chunk):
-            self._chunk_rows[int(pos)].append(row)
-        # Units are stored passage by passage, so each passage's rows are one contiguous run.
-        self._chunk_starts = np.array([rows[0] for rows in self._chunk_rows if rows], dtype=np.int64)
+        for row in self._text_rows:
+            self._chunk_rows[int(store.unit_chunk[row])].append(int(row))
+        self._has_questions = np.zeros(len(store.chunks), dtype=bool)
+        self._has_questions[store.unit_chunk[self._question]] = True
         self._whole_rows = np.flatnonzero(self._unit_whole)
+        # The guide's own lines, passage by passage (one contiguous run each), for scoring whole passages.
+        present = [pos for pos, rows in enumerate(self._chunk_rows) if rows]
+        self._text_starts = np.searchsorted(text_chunks, present).astype(np.int64)
+        self._text_passage = np.searchsorted(present, text_chunks).astype(np.int64)
         self._heading_index: dict[str, list[int]] = {}
         for pos, chunk in enumerate(store.chunks):
             for t in set(content_terms(chunk.section_path[-1])):
                 self._heading_index.setdefault(t, []).append(pos)
         self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
         self._not_guidance = np.array([c.section_path[-1] in NOT_GUIDANCE for c in store.chunks], dtype=bool)
-        unit_terms = [content_terms(u.text) for u in units]
+        unit_terms = [[] if u.question else content_terms(u.text) for u in units]
         self._unit_terms = [frozenset(terms) for terms in unit_terms]
         self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
@@ -112,7 +120,7 @@ class Retriever:
         guidance = {t for c, terms in zip(owner, unit_terms) if not self._not_guidance[c] for t in terms}
         advert = {t for c, terms in zip(owner, unit_terms) if self._not_guidance[c] for t in terms}
         self._advert_terms = frozenset(advert - guidance)
-        guide_words = {w for u in units for w in words(u.text) if w.isalpha() and len(w) > 2}
+        guide_words = {w for u in units if not u.question for w in words(u.text) if w.isalpha() and len(w) > 2}
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
         self._words_by_length: dict[int, list[str]] = {}
         for w in self._guide_words:
@@ -124,9 +132,9 @@ class Retriever:
         self._anchor_vectors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._english = embedder.known_words()
         self._corrections: dict[str, str] = {}
-        self._bm25 = bm25s.BM25()
-        if units:
-            self._bm25.index(unit_terms, show_progress=False)
+        self._bm25 = bm25s.BM25()  # over the guide's own lines only: questions do not shift its statistics
+        if len(self._text_rows):
+            self._bm25.index([unit_terms[int(r)] for r in self._text_rows], show_progress=False)
 
     # -- query understanding -------------------------------------------------------------------------
 
@@ -208,18 +216,21 @@ class Retriever:
         if not known or n == 0 or self.config.lexical_weight == 0:
             return np.zeros(n, dtype=np.float32)
         weights = {t: terms.count(t) for t in known}  # a word the question repeats counts again
-        scores = np.zeros(n, dtype=np.float32)
-        whole = np.zeros(len(self._chunk_starts), dtype=np.float32)
+        text_whole = self._unit_whole[self._text_rows]
+        scores = np.zeros(len(self._text_rows), dtype=np.float32)
+        whole = np.zeros(len(self._text_starts), dtype=np.float32)
         for t in known:
             per_term = np.asarray(self._bm25.get_scores([t]), dtype=np.float32) * weights[t]
-            lines = np.where(self._unit_whole, 0.0, per_term)
+            lines = np.where(text_whole, 0.0, per_term)
             scores += lines
             if len(self._whole_rows):
-                whole += np.maximum.reduceat(lines, self._chunk_starts)
+                whole += np.maximum.reduceat(lines, self._text_starts)
         if len(self._whole_rows):
-            scores[self._whole_rows] = whole[self.store.unit_chunk[self._whole_rows]]
+            scores[text_whole] = whole[self._text_passage[text_whole]]
         top = float(scores.max())
-        return scores / top if top > 0 else scores
+        full = np.zeros(n, dtype=np.float32)
+        full[self._text_rows] = scores / top if top > 0 else scores
+        return full
 
     def _passage_bonus(self, terms: tuple[str, ...]) -> np.ndarray:
         """Per passage: the heading bonus (share of the question's topic words its own heading contains),
@@ -234,14 +245,30 @@ class Retriever:
         return bonus
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query to the dense_candidates nearest units (others get -1)."""
+        """Cosine similarity of the query to every unit of a small index, or to the dense_candidates nearest
+        units of a large one (others get -1). Question units included: see `closest` for the guide's text."""
         n = self.store.index.ntotal
         scores = np.full(n, -1.0, dtype=np.float32)
         if n:
-            found, rows = self.store.search(vector[None, :], self.config.dense_candidates)
+            wanted = n if n < self.config.exhaustive_below else self.config.dense_candidates
+            found, rows = self.store.search(vector[None, :], wanted)
             valid = rows[0] >= 0
             scores[rows[0][valid]] = found[0][valid]
         return scores
+
+    def closest(self, vector: np.ndarray) -> float:
+        """The best cosine of a vector to a line or passage of the guide itself (not to its questions)."""
+        text = self.dense_scores(vector)[self._text_rows]
+        return float(text.max()) if len(text) else -1.0
+
+    def question_scores(self, dense: np.ndarray) -> np.ndarray:
+        """Per passage: the cosine to the closest question it answers; for a passage with none listed
+        (a section added since guide.PASSAGE_QUESTIONS was written), its closest line's cosine instead."""
+        best = np.full(len(self.store.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.store.unit_chunk, np.where(self._question, dense, -1.0))
+        lines = np.full(len(self.store.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(lines, self.store.unit_chunk, np.where(self._question, -1.0, dense))
+        return np.where(self._has_questions, best, lines)
 
     def search(self, query: Query, k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         if vector is None:
@@ -249,13 +276,14 @@ class Retriever:
         dense = self.dense_scores(vector)
         lexical = self.lexical_scores(query.lexical_terms)
         fused = dense + self.config.lexical_weight * lexical
-        bonus = self._passage_bonus(query.topic_terms)[self.store.unit_chunk]
+        passage = self._passage_bonus(query.topic_terms) + self.config.question_weight * self.question_scores(dense)
+        bonus = passage[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
         # An advertisement is found only by a question about it: one that names what only it offers
         # ("coaching") and means it (its closest unit by meaning is the advertisement's).
         names_advert = bool(self._advert_terms.intersection(query.lexical_terms)) and bool(
-            self._not_guidance[int(self.store.unit_chunk[int(np.argmax(dense))])]
+            self._not_guidance[int(self.store.unit_chunk[int(np.argmax(np.where(self._question, -np.inf, dense)))])]
         )
         for row in np.argsort(-combined):
             if not self._active[row]:

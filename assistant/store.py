@@ -121,7 +121,10 @@ def chunk_to_record(chunk: Chunk) -> dict[str, Any]:
         "start_line": chunk.start_line,
         "end_line": chunk.end_line,
         "text": chunk.text,
-        "units": [{"text": u.text, "line": u.line, "whole": u.whole} for u in chunk.units],
+        "units": [
+            {"text": u.text, "line": u.line, "whole": u.whole, **({"question": True} if u.question else {})}
+            for u in chunk.units
+        ],
     }
 
 
@@ -133,7 +136,9 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
         start_line=int(record["start_line"]),
         end_line=int(record["end_line"]),
         text=record["text"],
-        units=tuple(Unit(u["text"], int(u["line"]), bool(u.get("whole"))) for u in record["units"]),
+        units=tuple(
+            Unit(u["text"], int(u["line"]), bool(u.get("whole")), bool(u.get("question"))) for u in record["units"]
+        ),
     )
 
 

@@ -225,3 +225,43 @@ def test_the_report_reads_as_text_and_as_json_with_the_same_names(mini_corpus, t
     text = report.summary()
     assert f"{report.chunks_added} added, 0 changed, 0 removed, 0 reused" in text
     assert "Indexed 3 of 3 file(s)" in text and f"took {report.seconds:.2f} s" in text
+
+
+QUESTIONS = {"Roles > Scientist": ("who writes the papers?", "which job needs grad school?")}
+
+
+def test_passage_questions_are_units_that_are_never_quoted_and_editing_them_makes_the_index_stale(
+    mini_corpus, tmp_path, fake_embedder
+):
+    index = tmp_path / "index"
+    report = build(mini_corpus, index, fake_embedder, questions=QUESTIONS)
+    store = load_store(index)
+    scientist = next(c for c in store.chunks if c.section_path[-1] == "Scientist")
+    assert [u.text for u in scientist.units if u.question] == list(QUESTIONS["Roles > Scientist"])
+    assert all(not u.question for c in store.chunks if c is not scientist for u in c.units)
+    assert "Roles > Engineer" in report.without_questions and "Roles > Scientist" not in report.without_questions
+    assert "have no example questions" in report.summary()
+    assert read_manifest(index)["questions"]["units"] == 2
+    root = mini_corpus.parent
+    assert stale_reason(mini_corpus, index, root, questions=QUESTIONS) is None
+    changed = {"Roles > Scientist": ("who writes the papers?",)}
+    assert "passage questions" in stale_reason(mini_corpus, index, root, questions=changed)
+    # A rebuild with one question fewer embeds nothing: the other question's vector is reused.
+    assert build(mini_corpus, index, fake_embedder, questions=changed).units_embedded == 0
+
+
+def test_a_question_worded_like_a_passage_question_finds_that_passage_and_quotes_the_guide(
+    mini_corpus, tmp_path, fake_embedder
+):
+    index = tmp_path / "index"
+    asked = "which job needs grad school?"  # no word of it is in the Scientist passage
+    build(mini_corpus, index, fake_embedder)
+    without = Assistant.load(index, embedder=fake_embedder).retriever
+    first_without = without.search(without.prepare(asked), k=3)[0].chunk.section_path[-1]
+    build(mini_corpus, index, fake_embedder, questions=QUESTIONS)
+    retriever = Assistant.load(index, embedder=fake_embedder).retriever
+    hits = retriever.search(retriever.prepare(asked), k=3)
+    assert first_without != "Scientist" and hits[0].chunk.section_path[-1] == "Scientist"
+    quoted = [m.quote for h in hits for m in h.matches]
+    assert quoted and all(q and q in h.chunk.text for h in hits for q in (m.quote for m in h.matches))
+    assert not any(q in QUESTIONS["Roles > Scientist"] for q in quoted)  # questions are never quoted
