@@ -21,7 +21,7 @@ import numpy as np
 from . import answer as compose
 from . import social
 from .config import Config
-from .conversation import Resolved, leans_on_context, resolve
+from .conversation import Resolved, keeps_subject, leans_on_context, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import OCCUPATION_ANCHORS, TITLE
 from .multipart import split_parts
@@ -151,7 +151,10 @@ class Assistant:
             vector = (alone + with_context) / 2
             # The question's own words count twice, and only they earn the heading bonus (focus): "and
             # for statistics?" after a maths question is about the Statistics section first.
-            terms = query.terms * 2 + tuple(t for t in earlier.terms if t not in query.terms)
+            # The earlier subject's words count too, unless the question swaps in a subject of its own:
+            # "what about statistics?" after a maths question wants Statistics, not a line naming both.
+            kept = tuple(t for t in earlier.terms if t not in query.terms) if keeps_subject(text) else ()
+            terms = query.terms * 2 + kept
             search = Query(joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms)
         else:
             vector = self.embedder.embed([query.text])[0]

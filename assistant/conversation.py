@@ -32,13 +32,16 @@ NO_TOPIC_KINDS = frozenset({"abstain", "greeting", "social", "language", "empty"
 # How an assistant reply that refused begins (assistant/answer.py), for clients that send no "kind".
 REFUSAL_OPENINGS = ("The guide doesn't cover", "The guide does not cover")
 
+_REFERS_BACK = (
+    r"\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|one|ones|there|else|such|"
+    r"the same|the two|both|former|latter|above)\b"
+)
 _LEANS_ON_CONTEXT = re.compile(
     r"^\s*(and|also|but|so|then|what about|how about|what else|anything else|same for|what if|"
-    r"is that|are they|for (the )?(juniors?|seniors?|them|that))\b"
-    r"|\b(they|them|their|theirs|it|its|this|that|these|those|he|she|his|her|one|ones|there|else|such|"
-    r"the same|the two|both|former|latter|above)\b",
+    r"is that|are they|for (the )?(juniors?|seniors?|them|that))\b|" + _REFERS_BACK,
     re.IGNORECASE,
 )
+_POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
 _ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 # A pointer ends in a noun of the list, "of those", or where the sentence goes on with a verb: "the first
 # one", "the 2nd of those", "what is the fourth for?"; not "the first year" or "what should I learn first".
@@ -57,7 +60,7 @@ _PAIR_REFERENCE = re.compile(
     r"|both(?:\s+of\s+(?:them|those))?\b)",
     re.IGNORECASE,
 )
-_PROSE_LIST = re.compile(r":\s*([^.:;]+?,[^.:;]+?\s(?:and|or)\s[^.:;]+?)(?:\.|$)")
+_PROSE_LIST = re.compile(r"(?:^|:)\s*([^.:;]+?,[^.:;]+?\s(?:and|or)\s[^.:;]+?)(?:\.|$)")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(.+?)\s*$")
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)|\s*\[\d{1,2}\]|`")
 
@@ -108,6 +111,12 @@ def has_topic(question: str) -> bool:
     return any(t not in GENERIC_TERMS for t in content_terms(question))
 
 
+def keeps_subject(question: str) -> bool:
+    """Whether a follow-up keeps the earlier subject ("how much do they make?": a pronoun points back, or
+    it names no topic) rather than swapping in its own ("what about statistics?", "and for seniors?")."""
+    return bool(_POINTS_BACK.search(question)) or not has_topic(question)
+
+
 def leans_on_context(question: str) -> bool:
     if _LEANS_ON_CONTEXT.search(question) or _ITEM_REFERENCE.search(question):
         return True
@@ -132,7 +141,8 @@ def items_of(exchange: Exchange) -> list[str]:
         lead = exchange.answer.split("\n", 1)[0]
         if lead.count(";") >= 1:  # a list quoted inline: "**Books:** a; b; c [1]"
             items = [plain(p) for p in re.sub(r"^\*\*[^*]+:\*\*", "", lead).split(";")]
-    if not items:  # a list in prose: "... four specializations: Computer Vision, NLP, RL and MLOps."
+    if not items:  # a list in prose: "... four specializations: Computer Vision, NLP, RL and MLOps.", or
+        # one that is the whole first sentence: "Computer Vision, NLP, RL, and MLOps."
         match = _PROSE_LIST.search(plain(exchange.answer))
         if match:
             items = [p.strip() for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", match.group(1))]

@@ -116,3 +116,13 @@ def test_a_list_question_quotes_the_list_and_a_pointed_one_the_bullet(guide_assi
     assert "Hands-On Machine Learning" in books and "Pattern Recognition and ML" in books
     phd = guide_assistant.ask("Do I need a PhD?").answer.split("\n")[0]
     assert "PhD (for research roles)" in phd and "MS in Data Science" not in phd
+
+
+def test_what_about_another_topic_after_an_answer_leads_with_that_topic_not_a_line_naming_both(guide_assistant):
+    history = [
+        {"role": "user", "content": "what math should I know?"},
+        {"role": "assistant", "content": "Linear algebra, calculus, probability theory and optimization."},
+    ]
+    answer = guide_assistant.ask("what about statistics?", history)
+    assert answer.citations[0].section.endswith("Statistics")
+    assert "Hypothesis testing" in answer.citations[0].excerpt

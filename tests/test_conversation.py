@@ -1,6 +1,14 @@
 """Follow-up resolution as pure logic: which turn a question leans on and what "the fourth one" is."""
 
-from assistant.conversation import Exchange, exchanges, items_of, leans_on_context, resolve, resolve_items
+from assistant.conversation import (
+    Exchange,
+    exchanges,
+    items_of,
+    keeps_subject,
+    leans_on_context,
+    resolve,
+    resolve_items,
+)
 
 PROJECTS = (
     "**Building Your Portfolio** [1]\n"
@@ -102,3 +110,19 @@ def test_a_question_with_no_topic_of_its_own_also_takes_the_opening_of_the_answe
 def test_malformed_turns_are_skipped():
     turns = [{"role": "user"}, "x", {"role": "assistant", "content": 3}, {"role": "user", "content": "What is MLOps?"}]
     assert [e.question for e in exchanges(turns)] == ["What is MLOps?"]
+
+
+def test_an_answer_that_is_just_a_list_in_prose_has_items():
+    answer = Exchange(
+        "list the specializations", "Computer Vision, Natural Language Processing, Reinforcement Learning, and MLOps."
+    )
+    assert items_of(answer) == ["Computer Vision", "Natural Language Processing", "Reinforcement Learning", "MLOps"]
+    history = [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.answer}]
+    assert resolve("and what's the last one about?", history).text == "and what's MLOps about?"
+
+
+def test_a_follow_up_that_points_back_keeps_the_subject_and_one_that_names_its_own_swaps_it():
+    assert keeps_subject("how much do they make?")
+    assert keeps_subject("how long does that take?")
+    assert not keeps_subject("what about statistics?")
+    assert not keeps_subject("and for python?")
