@@ -119,7 +119,7 @@ class Assistant:
         led: set[str] = set()
         for i, part in enumerate(parts):
             part_context = parts[i - 1] if i and leans_on_context(part) else context
-            hits, relevance = self._search(part, part_context, k)
+            hits, relevance = self._search(part, part_context, k, whole=False)
             # A part that leans on the one before must not just find that part's passage again.
             fresh = [h for h in hits if h.chunk.id not in led] or hits
             answered.append((part, fresh if relevance.covered else None))
@@ -131,7 +131,7 @@ class Assistant:
             return compose.abstain(question, nearby, self.title, tuple(dict.fromkeys(missing)))
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
 
-    def _search(self, text: str, context: str | None, k: int) -> tuple[list[Hit], Relevance]:
+    def _search(self, text: str, context: str | None, k: int, whole: bool = True) -> tuple[list[Hit], Relevance]:
         """Hits for a question (with the earlier text it leans on) and whether the guide covers it.
 
         With a context, the vector is the mean of the question's own and that of the two joined (cosine
@@ -160,9 +160,9 @@ class Assistant:
             vector = self.embedder.embed([query.text])[0]
             search = query
         hits = self.retriever.search(search, k=k, vector=vector)
-        return hits, self._judge(query, search, hits)
+        return hits, self._judge(query, search, hits, alone=not context and whole)
 
-    def _judge(self, query: Query, search: Query, hits: list[Hit]) -> Relevance:
+    def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool) -> Relevance:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.
         Only the question's own words can be foreign to the guide; the context was answered before."""
         if self.config.abstention == "none":
@@ -186,6 +186,9 @@ class Assistant:
             scope={t: sense.scope for t, sense in query.senses},
             jobs={t: sense.job for t, sense in query.senses},
             text=query.text,
+            # Only a whole question that stands alone is compared with the passages' questions: a part
+            # ("and what should they study?") or a follow-up ("and for seniors?") is not asked like one.
+            asked=max((h.asked for h in hits if h.asked is not None), default=None) if alone else None,
             config=self.config,
         )
 

@@ -70,6 +70,7 @@ class Hit:
     lexical: float
     matches: tuple[Match, ...] = ()  # the passage's bullets and sentences, best first
     whole_dense: float | None = None  # cosine of the passage as a whole (None: a one-line passage)
+    asked: float | None = None  # cosine to the closest question it answers (None: the index lists none)
 
 
 @dataclass(frozen=True)

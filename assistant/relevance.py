@@ -128,17 +128,25 @@ def judge(
     scope: dict[str, float] | None = None,
     jobs: dict[str, float] | None = None,
     text: str = "",
+    asked: float | None = None,
     config: Config = Config(),
 ) -> Relevance:
     """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
     score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
     close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
-    (Retriever.senses; a word without an entry, like "u" or "45", is talk)."""
+    (Retriever.senses; a word without an entry, like "u" or "45", is talk). `asked` is the best cosine of
+    a question that stands on its own to a question the guide's passages answer (None: not judged so)."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased)
     if not hits:
         return Relevance(False, "the index is empty", dense, unknown)
     rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown}
+    if asked is not None and asked < config.question_floor:
+        # Nothing the guide answers is asked like this ("recommend a good sci-fi movie?" shares "good" and
+        # "learn" with it, but no question its passages answer is near it).
+        named = [t for t in unknown if (things or {}).get(t, -1.0) >= config.thing_floor] or list(unknown)
+        missing = missing_phrases(text, tuple(named), vocabulary) if text and named else tuple(named)
+        return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
     if not unknown:
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)

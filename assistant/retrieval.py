@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -276,7 +276,8 @@ class Retriever:
         dense = self.dense_scores(vector)
         lexical = self.lexical_scores(query.lexical_terms)
         fused = dense + self.config.lexical_weight * lexical
-        passage = self._passage_bonus(query.topic_terms) + self.config.question_weight * self.question_scores(dense)
+        asked = self.question_scores(dense)
+        passage = self._passage_bonus(query.topic_terms) + self.config.question_weight * asked
         bonus = passage[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
@@ -296,8 +297,14 @@ class Retriever:
             best[chunk_pos] = int(row)
             if len(best) >= k:
                 break
-        asked = frozenset(query.topic_terms) - GENERIC_TERMS
-        return [self._hit(pos, row, combined, fused, dense, lexical, asked) for pos, row in best.items()]
+        topic = frozenset(query.topic_terms) - GENERIC_TERMS
+        return [
+            replace(
+                self._hit(pos, row, combined, fused, dense, lexical, topic),
+                asked=float(asked[pos]) if self._has_questions[pos] else None,
+            )
+            for pos, row in best.items()
+        ]
 
     def _hit(
         self,

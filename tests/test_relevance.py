@@ -71,3 +71,15 @@ def test_missing_phrases_keep_the_users_words_and_skip_markup():
     assert missing_phrases("in Toronto, in Canadian dollars", unknown, VOCABULARY) == ("Toronto", "Canadian dollars")
     assert missing_phrases("do ML engineers get stock options?", ("stock",), VOCABULARY) == ("stock options",)
     assert missing_phrases("<img onerror=x> Toronto?", ("onerror", "toronto"), VOCABULARY) == ("Toronto",)
+
+
+def test_a_question_unlike_any_the_guide_answers_is_refused_even_when_it_shares_its_words():
+    # "recommend a good python book for kids?": guide words only, but no passage question is near it.
+    terms = ("python", "book", "kid")
+    words = VOCABULARY | {"book"}
+    text = "recommend a good python book for kids?"
+    far = judge(hits(0.45), terms, words, probe(0.5), things={"kid": 0.1}, text=text, asked=0.2)
+    assert not far.covered and far.missing == ("kids",)
+    assert judge(hits(0.45), ("python", "book"), words, asked=0.6).covered
+    assert judge(hits(0.45), ("python", "book"), words, asked=None).covered  # not judged so: a follow-up
+    assert judge(hits(0.45), ("python", "book"), words, asked=0.2, config=Config(question_floor=0.0)).covered
