@@ -144,8 +144,8 @@ def judge(
     if asked is not None and asked < config.question_floor:
         # Nothing the guide answers is asked like this ("recommend a good sci-fi movie?" shares "good" and
         # "learn" with it, but no question its passages answer is near it).
-        named = [t for t in unknown if (things or {}).get(t, -1.0) >= config.thing_floor] or list(unknown)
-        missing = missing_phrases(text, tuple(named), vocabulary) if text and named else tuple(named)
+        lacking = tuple(t for t in unknown if (things or {}).get(t, -1.0) >= config.thing_floor) or unknown
+        missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
         return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
     if not unknown:
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
