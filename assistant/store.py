@@ -34,7 +34,7 @@ from filelock import FileLock, Timeout
 from .records import Chunk, Unit
 
 FORMAT = "guide-assistant-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: question units (chunks.jsonl "question": true)
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
