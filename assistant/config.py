@@ -23,7 +23,8 @@ class Config:
     heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     summary_weight: float = 0.12  # bonus for the guide's summary passages when a question names no topic
     spelling: bool = True  # repair words neither the guide nor the model knows ("salery" -> "salary")
-    max_repairs: int = 40  # distinct words looked up per question: bounds the cost of a question of junk
+    max_repairs: int = 4  # words looked up for a spelling repair per question: bounds the cost of junk
+    max_query_tokens: int = 64  # about this many of a question's tokens are read (the longest we have seen: 55)
     alias_floor: float = 0.66  # cosine at which a word the guide never uses stands for one of its words
     max_aliases: int = 8  # words looked up per question for an alias
     # -- conversation (assistant/conversation.py) ----------------------------------------------------

@@ -138,9 +138,26 @@ class Retriever:
 
     # -- query understanding -------------------------------------------------------------------------
 
+    def clip(self, question: str) -> str:
+        """The question up to about max_query_tokens of the model's tokens: a word the model or the guide
+        knows counts one, any other a token per two letters (what WordPiece makes of a made-up word).
+        A question of ordinary words is kept whole up to about 250 characters."""
+        budget = self.config.max_query_tokens
+        for match in re.finditer(r"\S+", question):
+            for word in words(match.group()) or [match.group()]:
+                known = word in self._english or term(word) in self.vocabulary
+                budget -= 1 if known else -(-len(word) // 2)
+            if budget < 0:
+                return question[: match.start()].rstrip()
+        return question
+
+    def needs_repair(self, word: str) -> bool:
+        """Whether a word is neither the guide's nor English the model knows: a candidate for repair."""
+        return len(word) >= 4 and word.isalpha() and term(word) not in self.vocabulary and word not in self._english
+
     def correct(self, word: str) -> str:
         """The guide's spelling of a word it nearly uses, or the word itself."""
-        if len(word) < 4 or not word.isalpha() or term(word) in self.vocabulary or word in self._english:
+        if not self.needs_repair(word):
             return word
         if word not in self._corrections:
             if len(self._corrections) > 50_000:  # bounded: a stream of random words must not grow it forever
@@ -179,11 +196,20 @@ class Retriever:
 
     def prepare(self, question: str) -> Query:
         corrections = []
-        # At most max_repairs distinct words are looked up: a 2,000-character question of made-up words
-        # would otherwise cost a second of fuzzy matching.
-        distinct = list(dict.fromkeys(words(question)))[: self.config.max_repairs] if self.config.spelling else []
-        for word in distinct:
-            fixed = self.correct(word) if word not in STOPWORDS else word
+        # Bounded work per question, whatever is sent: the model reads about max_query_tokens of it (a
+        # made-up word is several tokens, and 2,000 characters of them cost ten normal questions to
+        # embed), and at most max_repairs words are looked up for a spelling repair (a question of
+        # made-up words would otherwise cost a quarter of a second of fuzzy matching).
+        question = self.clip(question)
+        lookups = 0
+        for word in dict.fromkeys(words(question)) if self.config.spelling else ():
+            if word in STOPWORDS or (word not in self._corrections and not self.needs_repair(word)):
+                continue
+            if word not in self._corrections:
+                lookups += 1
+                if lookups > self.config.max_repairs:
+                    continue
+            fixed = self.correct(word)
             if fixed != word:
                 corrections.append((word, fixed))
         text = question

@@ -34,6 +34,25 @@ class AskFigures:
     embed: Timing  # the pipeline's embedder (normalised float32 vectors): encode plus a little
     encode_main_thread: Timing  # bare encode called from the main thread, for the note on threads
     ask_batched: Timing  # `ask` with the server's micro-batching embedder (assistant/batching.py), one user
+    cpu_normal: Timing  # CPU time (all threads) of `ask` on the benchmark's questions
+    cpu_worst: Timing  # ... on a worst case: a new question of 2,000 characters of made-up words each time
+
+
+def made_up_words(chars: int, seed: int) -> str:
+    """A question of distinct made-up words (each several tokens, none the guide's or English): the
+    costliest input found for spelling repair, word senses and the model."""
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < chars:
+        words.append("".join(rng.choice(letters, int(rng.integers(4, 10)))))
+    return " ".join(words)[:chars]
+
+
+def cpu_ms(call: Callable[[], object]) -> float:
+    started = time.process_time()
+    call()
+    return (time.process_time() - started) * 1000
 
 
 def ask_vs_encode(index_dir: Path, rounds: int) -> AskFigures:
@@ -65,7 +84,14 @@ def ask_vs_encode(index_dir: Path, rounds: int) -> AskFigures:
             QUESTIONS,
             rounds,
         )
-    return AskFigures(**timings)
+        normal: list[float] = []
+        worst: list[float] = []
+        for round_ in range(rounds):  # alternating, like the wall-time figures; a new worst case each time
+            for i, question in enumerate(QUESTIONS):
+                normal.append(cpu_ms(lambda q=question: worker.submit(assistant.ask, q).result()))
+                junk = made_up_words(2000, seed=round_ * len(QUESTIONS) + i)
+                worst.append(cpu_ms(lambda q=junk: worker.submit(assistant.ask, q).result()))
+    return AskFigures(**timings, cpu_normal=Timing(tuple(normal)), cpu_worst=Timing(tuple(worst)))
 
 
 def on(worker: ThreadPoolExecutor, call: Callable[[Any], object]) -> Callable[[Any], object]:

@@ -265,3 +265,19 @@ def test_a_question_worded_like_a_passage_question_finds_that_passage_and_quotes
     quoted = [m.quote for h in hits for m in h.matches]
     assert quoted and all(q and q in h.chunk.text for h in hits for q in (m.quote for m in h.matches))
     assert not any(q in QUESTIONS["Roles > Scientist"] for q in quoted)  # questions are never quoted
+
+
+def test_the_work_for_one_question_is_bounded_whatever_is_sent(mini_corpus, tmp_path, fake_embedder, monkeypatch):
+    import difflib
+
+    build(mini_corpus, tmp_path / "index", fake_embedder)
+    retriever = Assistant.load(tmp_path / "index", embedder=fake_embedder).retriever
+    lookups: list[str] = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda word, *a, **k: lookups.append(word) or real(word, *a, **k))
+    junk = " ".join(f"qx{chr(97 + i % 26)}{chr(97 + i // 26)}zvrt" for i in range(300))  # 2,700 characters
+    query = retriever.prepare(junk)
+    assert len(query.text) < 150 and junk.startswith(query.text)
+    assert 0 < len(lookups) <= retriever.config.max_repairs
+    ordinary = "what should a junior engineer with a degree study to become a senior scientist " * 2
+    assert retriever.prepare(ordinary.strip()).text == ordinary.strip()  # 160 characters of words: kept whole
