@@ -119,6 +119,8 @@ class LiveAssistant:
                     continue
                 break
             self._assistant = Assistant(store, embedder)
+            # In the background: the first question with a word the guide never uses would wait for it.
+            threading.Thread(target=self._assistant.retriever.warm, name="warm-index", daemon=True).start()
             self._build = build
             self.last_error = None
             log.info("serving index %s (%d passages)", store.directory, len(store.chunks))

@@ -169,19 +169,28 @@ class Retriever:
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 
+    def warm(self) -> None:
+        """Embed the guide's words and the anchors that word senses compare with (about a second of model
+        time), if not done yet: the server does it when it loads an index, so that the first question
+        with a word the guide never uses does not wait for it."""
+        if self._alias_words and (self._alias_vectors is None or self._anchor_vectors is None):
+            embed = self.embedder.embed
+            anchors = (
+                embed(list(THING_ANCHORS)),
+                embed(list(TALK_ANCHORS)),
+                embed(list(OUT_OF_SCOPE)),
+                embed(list(OCCUPATION_ANCHORS)),
+            )
+            self._alias_vectors = self.embedder.embed(self._alias_words)
+            self._anchor_vectors = anchors
+
     def senses(self, unknown: list[str]) -> dict[str, Sense]:
         """For words the guide never uses, what the model makes of each (at most max_aliases words a
         question; cached): "hospital" -> medical 0.67, "toronto" -> a thing, "tho" -> talk."""
         todo = [w for w in dict.fromkeys(unknown) if w not in self._senses][: self.config.max_aliases]
         if todo and self._alias_words:
-            if self._alias_vectors is None or self._anchor_vectors is None:
-                self._alias_vectors = self.embedder.embed(self._alias_words)
-                self._anchor_vectors = (
-                    self.embedder.embed(list(THING_ANCHORS)),
-                    self.embedder.embed(list(TALK_ANCHORS)),
-                    self.embedder.embed(list(OUT_OF_SCOPE)),
-                    self.embedder.embed(list(OCCUPATION_ANCHORS)),
-                )
+            self.warm()
+            assert self._alias_vectors is not None and self._anchor_vectors is not None
             if len(self._senses) > 50_000:  # bounded: a stream of random words must not grow it forever
                 self._senses.clear()
             vectors = self.embedder.embed(todo)

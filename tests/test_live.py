@@ -80,3 +80,20 @@ def test_questions_asked_during_repeated_rebuilds_all_succeed(mini_corpus, tmp_p
 
     assert failures == [] and answered[0] > 6
     assert "- Publish papers, draft 5" in top_excerpt(live)
+
+
+def test_a_loaded_index_embeds_the_guides_words_before_the_first_question_with_a_foreign_word(mini_corpus, tmp_path):
+    embedder = FakeEmbedder()
+    index = tmp_path / "index"
+    build_index(mini_corpus, index, embedder, project_root=tmp_path)
+    live = LiveAssistant(index, embedder=embedder, check_every=0)
+    retriever = live.get().retriever
+    for _ in range(200):  # the warm-up runs in the background: no question has been asked
+        if retriever._alias_vectors is not None:
+            break
+        threading.Event().wait(0.05)
+    guide_words = set(retriever._alias_words)
+    assert guide_words and guide_words <= set(embedder.calls)
+    embedder.calls.clear()
+    live.get().ask("how much does a plumber earn in Toronto?")
+    assert not guide_words & set(embedder.calls)  # the question did not wait for them
