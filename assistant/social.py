@@ -2,7 +2,8 @@
 
 `classify(message)` returns "greeting", "thanks", "bye", "ack" (ok, great, got it), "language" (not in
 English) or None for a question. A message is social when every word is a social word of one group or a
-stop word (lexicon.SOCIAL); "who are you" and "what can you do" are greetings. A message is not in
+stop word (lexicon.SOCIAL), or when it asks nothing, names no topic and has such a word ("perfect, that's
+all I needed, bye!"); "who are you" and "what can you do" are greetings. A message is not in
 English when it is written in another script, or when words of other languages' grammar
 (lexicon.FOREIGN_FUNCTION_WORDS) outnumber English ones. Pure functions: nothing here needs the model.
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import FOREIGN_FUNCTION_WORDS, SOCIAL, STOPWORDS
+from .lexicon import FOREIGN_FUNCTION_WORDS, GENERIC, SOCIAL, STOPWORDS
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ASKS = re.compile(r"\?|\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
 _ABOUT_ME = re.compile(r"^\s*(who are you|what are you|what can you do|what do you do|help( me)?)\s*[?!.]*\s*$", re.I)
 ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS
 
@@ -48,6 +50,16 @@ def classify(message: str) -> str | None:
         group = SOCIAL[kind]
         if any(t in group for t in tokens) and all(t in group or t in STOPWORDS or _any_social(t) for t in tokens):
             return "greeting" if kind == "hello" else kind
+    # A closing turn that asks nothing and names no topic: "perfect. that's all I needed, bye!", "ok that
+    # makes sense now, thanks": words of a question's form may be in it; a goodbye or thanks decides.
+    if (
+        len(tokens) <= 12
+        and not _ASKS.search(message)
+        and all(t in STOPWORDS or t in GENERIC or _any_social(t) for t in tokens)
+    ):
+        for kind in ("bye", "thanks", "hello", "ack"):
+            if any(t in SOCIAL[kind] for t in tokens):
+                return "greeting" if kind == "hello" else kind
     return None
 
 

@@ -37,3 +37,17 @@ def test_social_turns_and_other_languages_are_recognised(message, kind):
 )
 def test_questions_are_not_social(message):
     assert classify(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("perfect. that's all i needed, bye!", "bye"),
+        ("ok that makes sense now, thanks", "thanks"),
+        ("great, how do i start", None),  # asks something
+        ("great, do I need a PhD?", None),
+        ("cool, what about salaries", None),
+    ],
+)
+def test_a_closing_turn_with_words_of_a_questions_form_is_social_and_a_question_is_not(message, kind):
+    assert classify(message) == kind
