@@ -95,7 +95,8 @@ def chat_messages(turns: list[Turn]) -> list[dict[str, Any]]:
     for i, turn in enumerate(turns):
         last = i == len(turns) - 1
         buttons = last and bool(turn.answer.suggestions)
-        messages.append({"role": "user", "content": render.question_markdown(turn.question)})
+        question = render.question_markdown(turn.question) + render.copy_html(turn.question)
+        messages.append({"role": "user", "content": question})
         reply: dict[str, Any] = {
             "role": "assistant",
             "content": render.answer_markdown(turn.answer, suggestions_as_buttons=buttons, anchor=f"t{i}"),
