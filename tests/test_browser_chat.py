@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, RunningServer
+from conftest import BOT, ROOT, USER, ChatPage, RunningServer
 
 from assistant.feedback_store import SQLiteFeedbackStore
 
@@ -23,38 +23,6 @@ def screenshots(tmp_path: Path) -> Path:
     """Where screenshots go: tmp_path, or the folder `make screenshot` names (relative to the project)."""
     chosen = os.environ.get("GUIDE_SCREENSHOTS")
     return ROOT / chosen if chosen else tmp_path
-
-
-BOT = '#chat [data-testid="bot"]'
-USER = '#chat [data-testid="user"]'
-
-
-class ChatPage:
-    """One browser tab on the chat, with every URL it requested."""
-
-    def __init__(self, browser, url: str, permissions: tuple[str, ...] = ()):
-        self.context = browser.new_context(viewport={"width": 1100, "height": 1000})
-        if permissions:
-            self.context.grant_permissions(list(permissions), origin=url)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.goto(url)
-        self.page.wait_for_selector("#question textarea")
-
-    def ask(self, question: str):
-        """Type a question, press Enter, and return the new answer's element once it is there."""
-        before = self.page.locator(BOT).count()
-        self.page.fill("#question textarea", question)
-        self.page.keyboard.press("Enter")
-        return self.next_answer(before)
-
-    def next_answer(self, before: int):
-        self.page.wait_for_function(f"document.querySelectorAll('{BOT}').length > {before}", timeout=30_000)
-        return self.page.locator(BOT).last
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
