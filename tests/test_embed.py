@@ -210,16 +210,36 @@ FETCH_ASK = """async (url) => {
   try {
     const response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
                                        body: JSON.stringify({question: "Do I need a PhD?"})});
-    return "status " + response.status;
+    const body = await response.json();
+    return "status " + response.status + " " + (body.error || body.citations.length + " citations");
   } catch (error) { return "failed: " + error.message; }
 }"""
 
 
 def test_only_allowed_origins_can_call_the_api(page, server, allowed_site, foreign_site):
     page.goto(allowed_site.url + "/frame.html")
-    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "status 200"
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask").startswith("status 200 ")
     page.goto(foreign_site.url + "/frame.html")
-    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "failed: Failed to fetch"
+    # Refused, and told so in a response it can read (rather than a network error), on the widget's route only.
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "status 403 origin_not_allowed"
+    assert page.evaluate(FETCH_ASK, server.url + "/gradio_api/info") == "failed: Failed to fetch"
+
+
+def test_the_widget_on_a_site_that_is_not_allowed_says_so_and_the_server_logs_the_origin(page, server, foreign_site):
+    page.goto(foreign_site.url + "/host.html")
+    open_widget_and_ask(page, "Do I need a PhD?")
+    error = page.locator("#guide-assistant-widget .msg.bot.error")
+    error.wait_for(timeout=30_000)
+    assert error.inner_text() == (
+        f"This site is not allowed to use the assistant. Its operator can allow {foreign_site.url} "
+        "with --allowed-origins."
+    )
+    page.get_by_label("Your question").fill("Which programming language is essential?")
+    page.keyboard.press("Enter")
+    error.nth(1).wait_for(timeout=30_000)
+    assert "Could not reach" not in page.locator("#guide-assistant-widget").inner_text()
+    # Named in the server's log once, however often the page asks.
+    assert server.log().count(f"from the origin {foreign_site.url}, which is not allowed") == 1
 
 
 def test_the_gradio_web_component_works_offline_from_another_origin(page, server, allowed_site):

@@ -1,13 +1,16 @@
 """Composes the web server: the JSON API, the embed widget and its docs, and the Gradio chat at "/".
 
-Order matters: CORS is the outermost layer so that the refusals (400, 403, 413, 429) still carry CORS
-headers a permitted page can read; the Guard adds the security headers, the Host and origin checks and
-the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
-that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
-Gradio mount, which takes every path left; among them `/healthz`, for load balancers. The rate limit is
-counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the
-chat alike; feedback goes to a SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL
-(assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
+Order matters: CORS is outside the Guard so that the refusals (400, 403, 413, 429) still carry CORS
+headers a permitted page can read, and outside CORS, ReadableRefusal lets a page that is not permitted
+read its own 403 on the widget's route (so the widget can say the site is not allowed). The Guard adds
+the security headers, the Host and origin checks and the rate limit; inside it BodyLimit caps every body,
+the API's and Gradio's alike, as it is read; inside that GradioRoutes closes the Gradio routes the app
+does not use. The app's own routes come before the Gradio mount, which takes every path left; among them
+`/healthz`, for load balancers. The rate limit is counted in this process, or in Redis with
+GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the chat alike; feedback goes to a SQLite file,
+or to PostgreSQL with GUIDE_DATABASE_URL (assistant/feedback_store.py). uvicorn runs with a header
+deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only
+from --trusted-proxies.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from .chat import PAGE_OPTIONS, build_blocks
 from .connections import with_header_timeout
 from .feedback import FeedbackLog
 from .gradio_routes import GradioRoutes
-from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard
+from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, ReadableRefusal
 from .settings import Settings
 from .shared_limit import make_limiter
 from .watch import start_upkeep
@@ -95,12 +98,8 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
     app.add_middleware(BodyLimit)
-    app.add_middleware(
-        Guard,
-        origins=origins,
-        limiter=limiter,
-        hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
-    )
+    hosts = AllowedHosts.parse(settings.allowed_hosts, settings.host)
+    app.add_middleware(Guard, origins=origins, limiter=limiter, hosts=hosts)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=origins.origin_regex,
@@ -109,6 +108,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         expose_headers=["Retry-After"],
         max_age=600,
     )
+    app.add_middleware(ReadableRefusal, origins=origins, hosts=hosts)  # outermost
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
