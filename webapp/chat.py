@@ -268,7 +268,7 @@ def build_blocks(
             label=f"Chat about the {GUIDE}",
             show_label=False,
             scale=1,
-            height=560,
+            height=560,  # render.CSS gives it the height the window leaves instead
             placeholder=PLACEHOLDER,
             examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
             # Questions and excerpts are escaped in render.py; these settings keep the browser strict too.

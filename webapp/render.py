@@ -214,11 +214,13 @@ details.guide-source[open] > summary::before { content: "▾"; }
   font-size: 0.85em; border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
 #guide-count { text-align: right; font-size: 0.8em; color: var(--body-text-color-subdued); padding: 0 0.5em; }
 #guide-count.guide-count-over { color: #991b1b; font-weight: 600; }
-/* On a phone: a one-line title, and a chat short enough that the question box is in view on load. */
+/* The chat takes the height the window leaves (it scrolls inside), so the page fits its window or frame
+   and the question box is in view on load: a phone, a short laptop screen, the README's 720 px iframe. */
+#chat { height: auto !important; flex: 1 1 0 !important; min-height: 240px; }
+/* On a phone: a one-line title. */
 @media (max-width: 640px) {
   #intro h1 { font-size: 1.1em; margin: 0 0 0.2em; }
   #intro p { font-size: 0.85em; margin: 0; }
-  #chat { height: calc(100dvh - 260px) !important; min-height: 280px; }
 }
 .guide-notice { padding: 0.4em 0.8em; border-radius: 6px; }
 .guide-notice-info { background: var(--background-fill-secondary); }
