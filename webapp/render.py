@@ -178,7 +178,8 @@ def suggestion_options(answer: Answer) -> list[dict[str, str]]:
 
 
 def notice_html(text: str, kind: str = "info") -> str:
-    """A short message under the question box: a prompt ("info") or a refused question ("error")."""
+    """A short message under the question box: a prompt ("info"), a refused question ("error"), or that the
+    guide changed since the index was built ("stale", discreet)."""
     if not text:
         return ""
     role = "alert" if kind == "error" else "status"
@@ -225,4 +226,5 @@ details.guide-source[open] > summary::before { content: "▾"; }
 .guide-notice { padding: 0.4em 0.8em; border-radius: 6px; }
 .guide-notice-info { background: var(--background-fill-secondary); }
 .guide-notice-error { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; }
+.guide-notice-stale { font-size: 0.85em; color: var(--body-text-color-subdued); padding: 0.2em 0.8em; }
 """

@@ -39,7 +39,7 @@ from .gradio_routes import GradioRoutes
 from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, ReadableRefusal
 from .settings import Settings
 from .shared_limit import make_limiter
-from .watch import start_upkeep
+from .watch import IndexFreshness, start_upkeep
 
 log = logging.getLogger("webapp")
 # How often a request looks at index/current (one readlink). Replicas sharing an index promise to serve a
@@ -93,7 +93,11 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     limiter = make_limiter(
         settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
     )
-    blocks = build_blocks(live, settings, app.state.feedback, limiter)
+    # Whether the corpus changed since the index was built; looked at only without --watch (start_upkeep).
+    app.state.freshness = IndexFreshness(
+        settings.corpus_dir, settings.index_dir, max_file_bytes=int(settings.max_file_mb * 1024 * 1024)
+    )
+    blocks = build_blocks(live, settings, app.state.feedback, limiter, app.state.freshness)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
@@ -150,7 +154,8 @@ def serve(settings: Settings) -> None:
     except IndexError_ as exc:
         # Keep serving: the page loads, the API answers 503, and a build appearing later is picked up.
         log.error("no usable index yet, answering 503 until there is one: %s", exc)
-    start_upkeep(app.state.live, settings)  # warns when the index is stale; with --watch, rebuilds it
+    # Notices a stale index (the log, the page, the API record); with --watch, rebuilds it instead.
+    start_upkeep(app.state.live, settings, app.state.freshness)
     log.info("serving the chat on http://%s:%d", settings.host, settings.port)
     if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
         log.warning("bound to every address: only localhost names are answered until you set --allowed-hosts")
