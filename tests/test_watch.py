@@ -34,7 +34,7 @@ def test_an_edit_in_the_corpus_is_rebuilt_and_served(mini_corpus, tmp_path):
     index, live = served(mini_corpus, tmp_path)
     watcher = CorpusWatcher(live, mini_corpus, index, project_root=tmp_path, step_ms=100, debounce_ms=1000).start()
     try:
-        time.sleep(0.3)  # let the watch begin
+        assert watcher.ready.wait(10)  # the folder is watched: the edit below cannot be missed
         guide = mini_corpus / "guide.md"
         guide.write_text(guide.read_text().replace("- Publish papers", "- Publish papers in journals"))
         assert wait_for(lambda: "in journals" in live.get().ask(QUESTION).citations[0].excerpt)

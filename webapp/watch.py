@@ -38,6 +38,9 @@ log = logging.getLogger("webapp.watch")
 # latest after DEBOUNCE_MS of continuous events.
 STEP_MS = 400
 DEBOUNCE_MS = 3000
+# How long watchfiles waits for an event before it yields an empty set anyway: the watcher's first yield,
+# either way, says the folder is being watched (`CorpusWatcher.ready`). Idle, the thread wakes this often.
+IDLE_YIELD_MS = 1000
 
 
 class Keeper:
@@ -89,6 +92,8 @@ class CorpusWatcher(Keeper):
         self.debounce_ms = debounce_ms
         self.reports: list[BuildReport] = []  # every successful build, newest last
         self.abandoned = 0  # builds given up because the corpus changed under them
+        # Set once the folder is watched (after the start's own rebuild): an edit from then on is seen.
+        self.ready = threading.Event()
 
     def start(self) -> CorpusWatcher:
         self._thread.start()
@@ -138,14 +143,18 @@ class CorpusWatcher(Keeper):
     def _run(self) -> None:
         self.rebuild_if_stale()  # edits made while the server was down
         try:
-            for _changes in watch(
+            for changes in watch(
                 self.corpus_dir,
                 step=self.step_ms,
                 debounce=self.debounce_ms,
                 stop_event=self._stop,
                 raise_interrupt=False,
+                rust_timeout=IDLE_YIELD_MS,
+                yield_on_timeout=True,
             ):
-                self.rebuild_if_stale()
+                self.ready.set()  # watchfiles registers the folder before it first waits
+                if changes:
+                    self.rebuild_if_stale()
         except Exception:
             log.exception("stopped watching %s; restart the server to watch again", self.corpus_dir)
 
