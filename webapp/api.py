@@ -1,9 +1,10 @@
 """The JSON API: `POST /api/ask` returns the answer record, and every error is `{"error", "message"}`.
 
 The route validates the request, hands the question to the live assistant and returns `Answer.to_dict()`
-with one field of the server's own: `index_stale` (webapp/watch.py, `IndexFreshness`). Statuses: 422 invalid input (`invalid_json` when the body does not parse), 413 a question or
-body too large, 503 no usable index; the origin check and the rate limit (403, 429) live in
-`security.Guard`, the body size limit in `security.BodyLimit`, and use the same error body.
+with one field of the server's own: `index_stale` (webapp/watch.py, `IndexFreshness`). Statuses: 422
+invalid input (`invalid_json` when the body does not parse), 413 a question or body too large, 503 no
+usable index; the origin check and the rate limit (403, 429) live in `security.Guard`, the body size
+limit in `security.BodyLimit`, and use the same error body.
 Text in the record is returned raw (not HTML-escaped): integrators must escape it, see docs/api.md.
 Left out on purpose: streaming, authentication, and any other endpoint than asking.
 """

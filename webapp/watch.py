@@ -4,13 +4,13 @@ Without --watch the index is never rebuilt by the server: `IndexFreshness` compa
 (the sha256s in its manifest) at start and then every couple of seconds, cheaply (a stat of each file;
 the hashes only when one moved). While they differ the log says so once, with the command that fixes it,
 and the page and the API record carry a notice (`index_stale`); the server keeps answering from what it
-has. A missing index is reported at start. With --watch a daemon thread rebuilds it at once, then watches the corpus
-folder (watchfiles: inotify on Linux), waits for edits to settle, and rebuilds again. Builds reuse the
-model the server already loaded (`LiveAssistant.embedder()`), and the LiveAssistant picks up the new
-build on its next request. A failed build is logged; the server keeps the previous index. A build
-overtaken by a newer change or a deletion (a file's size or time differs from when it started) is
-abandoned between embedding batches and started again on the corpus as it now is. Files over
-GUIDE_MAX_FILE_MB are skipped with a reason, like unreadable ones.
+has. A missing index is reported at start. With --watch a daemon thread rebuilds it at once, then
+watches the corpus folder (watchfiles: inotify on Linux), waits for edits to settle, and rebuilds again.
+Builds reuse the model the server already loaded (`LiveAssistant.embedder()`), and the LiveAssistant
+picks up the new build on its next request. A failed build is logged; the server keeps the previous
+index. A build overtaken by a newer change or a deletion (a file's size or time differs from when it
+started) is abandoned between embedding batches and started again on the corpus as it now is. Files
+over GUIDE_MAX_FILE_MB are skipped with a reason, like unreadable ones.
 
 Left out on purpose: the build itself (assistant/build.py) and following index/current
 (assistant/live.py). Events are only a hint: whether to build is decided by `stale_reason`, so saving
