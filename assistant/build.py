@@ -27,7 +27,7 @@ import numpy as np
 
 from .chunking import ChunkingParams, chunk_document, document_title, questions_hash, text_hash, with_questions
 from .corpus import MAX_FILE_BYTES, corpus_files, load_corpus, refusal, source_name
-from .embedding import Embedder
+from .embedding import DeferredEmbedder, Embedder, SentenceTransformerEmbedder, resolve_model
 from .guide import PASSAGE_QUESTIONS
 from .records import Chunk
 from .store import (
@@ -37,6 +37,7 @@ from .store import (
     activate,
     build_lock,
     load_store,
+    read_manifest,
     write_build,
 )
 from .version import __version__
@@ -102,6 +103,19 @@ class BuildReport:
 
 
 SUMMARY_IDS = 10
+
+
+def model_for_build(model: str | None, index_dir: Path) -> Embedder:
+    """The embedding model for a build from the command line: loaded only once there is text to embed when
+    the index was built with the same model (so its dimension is known), else loaded now."""
+    try:
+        recorded = read_manifest(index_dir).get("model", {})
+    except IndexError_:
+        recorded = {}
+    dimension = recorded.get("dimension")
+    if recorded.get("name") == resolve_model(model)[0] and isinstance(dimension, int):
+        return DeferredEmbedder(model, dimension)
+    return SentenceTransformerEmbedder(model)
 
 
 def _previous(index_dir: Path, embedder: Embedder) -> tuple[list[Chunk], dict[str, np.ndarray]]:

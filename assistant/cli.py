@@ -22,8 +22,8 @@ DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev.jsonl
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build_index, stale_reason
-    from .embedding import SentenceTransformerEmbedder, resolve_model
+    from .build import build_index, model_for_build, stale_reason
+    from .embedding import resolve_model
 
     corpus, index = Path(args.corpus), Path(args.index)
     max_file_bytes = int(args.max_file_mb * 1024 * 1024)
@@ -38,7 +38,7 @@ def _build(args: argparse.Namespace) -> int:
     report = build_index(
         corpus,
         index,
-        SentenceTransformerEmbedder(args.model),
+        model_for_build(args.model, index),  # loaded only if something is to be embedded
         progress=_progress_bar() if sys.stderr.isatty() else None,
         on_wait=lambda message: print(message, file=sys.stderr),
         max_file_bytes=max_file_bytes,

@@ -64,6 +64,19 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
+def corpus_snapshot(corpus_dir: Path) -> list[tuple[str, int, int]]:
+    """Each corpus file's path, size and modification time: what changes when a file is edited, added or
+    deleted, read without opening a file (a stat each). Empty when the folder is missing."""
+    stats = []
+    for path in corpus_files(corpus_dir) if corpus_dir.is_dir() else []:
+        try:
+            stat = path.stat()
+        except OSError:  # deleted between the listing and the stat
+            continue
+        stats.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return stats
+
+
 def refusal(path: Path, corpus_dir: Path, max_file_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `path` is not read at all, or None: a link out of the corpus folder, or a file too large."""
     try:

@@ -105,3 +105,32 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class DeferredEmbedder:
+    """A sentence-transformers model loaded on its first `embed`: a build that reuses every vector (an edit
+    undone, a file deleted, nothing changed) never pays the seconds PyTorch and the model take to load.
+    The dimension is known beforehand, from an index built with the same model; it is checked on load."""
+
+    def __init__(self, model: str | None, dimension: int):
+        self.name = resolve_model(model)[0]
+        self.dimension = dimension
+        self._spec = model
+        self._model: SentenceTransformerEmbedder | None = None
+
+    def _loaded(self) -> SentenceTransformerEmbedder:
+        if self._model is None:
+            model = SentenceTransformerEmbedder(self._spec)
+            if model.dimension != self.dimension:
+                raise RuntimeError(
+                    f"model {self.name!r} gives {model.dimension}-dimensional vectors, not the {self.dimension} "
+                    "its index records; rebuild the index"
+                )
+            self._model = model
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._loaded().embed(texts)
+
+    def known_words(self) -> frozenset[str]:
+        return self._loaded().known_words()

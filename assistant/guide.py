@@ -28,7 +28,9 @@ EXAMPLE_QUESTIONS = (
 )
 
 # The question a person would ask to get each section (by its heading). Suggestions after a refusal and
-# "related questions" under an answer come from here; a test asks every one and expects citations.
+# "related questions" under an answer come from here; tests/test_suggestions.py asks every one, in each
+# place it can be offered, and clicks each the page can show. A heading with no text of its own (a parent
+# such as "Foundation Skills") is never found, so its question is offered only if the guide gains text there.
 SECTION_QUESTIONS = {
     "TL;DR": "What matters most to break into AI and ML?",
     "Key Insight": "Why is AI and ML a good field to go into?",

@@ -174,6 +174,23 @@ def server(guide_index: Path, tmp_path_factory: pytest.TempPathFactory):
     running.stop()
 
 
+def api_ask(server: RunningServer, question: str, history: list | None = None) -> dict:
+    """The answer record from POST /api/ask on a running server; any other status fails the test."""
+    import httpx
+
+    response = httpx.post(server.url + "/api/ask", json={"question": question, "history": history or []}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def api_turn(question: str, record: dict) -> list[dict]:
+    """One exchange as the history of the next question: the question, then its record (docs/api.md)."""
+    return [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": record["answer"], "kind": record["kind"], "citations": record["citations"]},
+    ]
+
+
 @contextmanager
 def chat_client(url: str) -> Iterator[Any]:
     """A gradio_client `Client` for the app at `url`, closed on exit, with its heartbeat stream off.
@@ -201,6 +218,44 @@ BROWSER_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+
+# The chat window in a browser (tests/test_browser_chat.py, tests/test_suggestions.py).
+BOT = '#chat [data-testid="bot"]'
+USER = '#chat [data-testid="user"]'
+
+
+class ChatPage:
+    """One browser tab on the chat, with every URL it requested."""
+
+    def __init__(self, browser, url: str, permissions: tuple[str, ...] = ()):
+        self.context = browser.new_context(viewport={"width": 1100, "height": 1000})
+        if permissions:
+            self.context.grant_permissions(list(permissions), origin=url)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(url)
+        self.page.wait_for_selector("#question textarea")
+
+    def ask(self, question: str):
+        """Type a question, press Enter, and return the new answer's element once it is there."""
+        before = self.page.locator(BOT).count()
+        self.page.fill("#question textarea", question)
+        self.page.keyboard.press("Enter")
+        return self.next_answer(before)
+
+    def next_answer(self, before: int):
+        self.page.wait_for_function(f"document.querySelectorAll('{BOT}').length > {before}", timeout=30_000)
+        return self.page.locator(BOT).last
+
+    def clear(self):
+        """Gradio's Clear button: an empty chat, which shows the example questions again."""
+        self.page.locator('#chat button[aria-label="Clear"]').click()
+        self.page.wait_for_function(f"document.querySelectorAll('{BOT}').length === 0", timeout=10_000)
+
+    def close(self):
+        self.context.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,10 @@ kind of question that used to go wrong (issue 10). The server runs the same code
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from conftest import DATA
+from conftest import api_ask as ask
+from conftest import api_turn as turn
 
 from assistant import evaluation
 
@@ -19,19 +20,6 @@ PROJECTS_ANSWER = (
     "- Open source contribution: To PyTorch, TensorFlow, or scikit-learn\n"
     "- Technical blog: Explain complex concepts clearly"
 )
-
-
-def ask(server, question: str, history: list | None = None) -> dict:
-    response = httpx.post(server.url + "/api/ask", json={"question": question, "history": history or []}, timeout=60)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def turn(question: str, record: dict) -> list[dict]:
-    return [
-        {"role": "user", "content": question},
-        {"role": "assistant", "content": record["answer"], "kind": record["kind"], "citations": record["citations"]},
-    ]
 
 
 @pytest.mark.parametrize(

@@ -106,22 +106,28 @@ def test_an_unknown_api_path_is_a_json_404(server):
     assert "POST /api/ask" in assert_error(httpx.get(server.url + "/api/ask"), 404, "not_found")
 
 
-def test_cors_answers_only_allowed_origins(server):
+def test_cors_answers_only_allowed_origins_and_a_refused_page_reads_only_its_refusal(server):
     allowed = ask(server, {"question": "Do I need a PhD?"}, headers={"Origin": "http://localhost:8000"})
     assert allowed.headers["access-control-allow-origin"] == "http://localhost:8000"
 
-    preflight = httpx.options(
-        server.url + "/api/ask",
-        headers={
+    def preflight(path: str) -> httpx.Response:
+        headers = {
             "Origin": "https://evil.example",
             "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "content-type",
-        },
-    )
-    assert "access-control-allow-origin" not in preflight.headers
-    # A "simple" cross-site POST skips the preflight; the server refuses it itself.
+        }
+        return httpx.options(server.url + path, headers=headers)
+
+    # The widget's route lets the browser send the request, so that the page can read why it is refused.
+    assert preflight("/api/ask").headers["access-control-allow-origin"] == "https://evil.example"
     foreign = ask(server, {"question": "Do I need a PhD?"}, headers={"Origin": "https://evil.example"})
     assert "--allowed-origins" in assert_error(foreign, 403, "origin_not_allowed")
+    assert foreign.headers["access-control-allow-origin"] == "https://evil.example"
+    assert foreign.headers["vary"] == "Origin"
+    # Every other route gives a refused page nothing to read.
+    assert "access-control-allow-origin" not in preflight("/gradio_api/queue/join").headers
+    info = httpx.get(server.url + "/gradio_api/info", headers={"Origin": "https://evil.example"})
+    assert info.status_code == 403 and "access-control-allow-origin" not in info.headers
 
 
 def test_the_chat_page_may_be_framed_only_by_allowed_origins(server):

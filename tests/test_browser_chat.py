@@ -6,12 +6,13 @@ phone, to tmp_path; `make screenshot` sets GUIDE_SCREENSHOTS=docs to update the 
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, RunningServer
+from conftest import BOT, ROOT, USER, ChatPage, RunningServer
 
 from assistant.feedback_store import SQLiteFeedbackStore
 
@@ -22,36 +23,6 @@ def screenshots(tmp_path: Path) -> Path:
     """Where screenshots go: tmp_path, or the folder `make screenshot` names (relative to the project)."""
     chosen = os.environ.get("GUIDE_SCREENSHOTS")
     return ROOT / chosen if chosen else tmp_path
-
-
-BOT = '#chat [data-testid="bot"]'
-USER = '#chat [data-testid="user"]'
-
-
-class ChatPage:
-    """One browser tab on the chat, with every URL it requested."""
-
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport={"width": 1100, "height": 1000})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.goto(url)
-        self.page.wait_for_selector("#question textarea")
-
-    def ask(self, question: str):
-        """Type a question, press Enter, and return the new answer's element once it is there."""
-        before = self.page.locator(BOT).count()
-        self.page.fill("#question textarea", question)
-        self.page.keyboard.press("Enter")
-        return self.next_answer(before)
-
-    def next_answer(self, before: int):
-        self.page.wait_for_function(f"document.querySelectorAll('{BOT}').length > {before}", timeout=30_000)
-        return self.page.locator(BOT).last
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
@@ -203,6 +174,41 @@ def test_a_marker_opens_its_source_card_and_an_answer_is_read_from_its_content(c
     chat.page.wait_for_function("el => el.open", arg=cards.nth(1).element_handle(), timeout=5_000)
     assert cards.nth(1).is_visible()
     assert answer.get_attribute("aria-label") is None  # not its Markdown and HTML source
+
+
+def test_copy_puts_plain_text_on_the_clipboard_the_answer_then_its_sources(browser, server):
+    chat = ChatPage(browser, server.url, permissions=("clipboard-read", "clipboard-write"))
+    try:
+        page = chat.page
+        question = "What's an ML engineer's pay (in USD) & <b>bonus</b>?"
+        chat.ask("Do I need a PhD?")
+        chat.ask(question)
+        # Each message's buttons follow it; Gradio's own copy would give its Markdown and HTML.
+        copies = page.locator('#chat .message-buttons button[title^="Cop"]')
+        assert copies.count() == 4
+
+        def copied(i: int) -> str:
+            page.evaluate("navigator.clipboard.writeText('')")
+            copies.nth(i).click()
+            page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''", timeout=5_000)
+            return page.evaluate("navigator.clipboard.readText()")
+
+        phd = copied(1)
+        lead, _, sources = phd.partition("\n\n[1] ")
+        assert lead.startswith("Graduate: PhD (for research roles) [1]"), phd
+        first = page.locator(BOT).first.locator("details.guide-source").first
+        span = re.search(r"lines (\d+)–(\d+)", first.locator(".guide-where").inner_text()).groups()
+        assert sources.startswith('Educational Paths > Degree Programs > Graduate: "- '), phd
+        assert f'PhD (for research roles)" (corpus/ai-ml-career-guide-2026.md, lines {span[0]}-{span[1]})' in sources
+        assert "\n[2] " in sources
+        for markup in ("<", "**", "&amp;", "&#", "\\", "›", "class="):
+            assert markup not in phd, (markup, phd)
+
+        assert copied(2) == question  # a question as typed, not its escaped Markdown
+        pay = copied(3)
+        assert pay != phd and "[1] Career Progression and Salaries > " in pay
+    finally:
+        chat.close()
 
 
 def test_over_the_rate_limit_the_conversation_stays_and_a_notice_says_when_to_ask_again(browser, guide_index, tmp_path):

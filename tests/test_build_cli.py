@@ -12,7 +12,7 @@ from assistant.cli import main
 def corpus_here(mini_corpus, monkeypatch):
     """Run from the mini corpus's parent, as a user runs from the project folder, with the fake model."""
     monkeypatch.chdir(mini_corpus.parent)
-    monkeypatch.setattr("assistant.embedding.SentenceTransformerEmbedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr("assistant.build.model_for_build", lambda model, index: FakeEmbedder())
     monkeypatch.setattr("assistant.embedding.resolve_model", lambda model=None: ("fake-hash-64", ""))
     return mini_corpus
 

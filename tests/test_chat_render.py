@@ -116,7 +116,9 @@ def test_what_the_guide_never_mentions_is_named_in_an_escaped_note_above_the_ans
 
 def test_a_social_reply_is_the_short_reply_alone():
     thanks = Answer(question="thanks!", answer="You're welcome!", abstained=False, citations=(PHD,), kind="social")
-    assert render.answer_markdown(thanks) == "You're welcome!"  # no card, even had the record one
+    shown = render.answer_markdown(thanks)
+    assert visible_text(shown) == "You're welcome!"  # no card, even had the record one
+    assert shown.endswith(render.copy_html("You're welcome!"))  # and copy gives the reply alone
     language = Answer(
         question="¿Necesito un doctorado?",
         answer="I answer in English.",
@@ -125,7 +127,7 @@ def test_a_social_reply_is_the_short_reply_alone():
         kind="language",
         not_covered=("doctorado",),
     )
-    assert render.answer_markdown(language) == "I answer in English."
+    assert visible_text(render.answer_markdown(language)) == "I answer in English."
 
 
 def test_with_an_anchor_each_marker_links_to_its_card():
@@ -136,7 +138,7 @@ def test_with_an_anchor_each_marker_links_to_its_card():
 
 def test_copy_gives_the_answer_then_its_sources_as_plain_text():
     message = render.answer_markdown(ANSWER, anchor="t0")
-    copied = html.unescape(re.search(r'data-copy="([^"]*)"', message).group(1))
+    copied = html.unescape(re.search(r'<input type="hidden" class="guide-copy" value="([^"]*)">', message).group(1))
     assert copied == (
         "Graduate: PhD (for research roles) [1]\n\n"
         '[1] Educational Paths > Degree Programs > Graduate: "- MS in Data Science\n\n- PhD (for research roles)" '

@@ -1,10 +1,14 @@
 """The command line, run in-process through main(argv)."""
 
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
-from conftest import ROOT
+from conftest import MINI_CORPUS, ROOT
 
+from assistant.build import build_index
 from assistant.cli import main
 
 pytestmark = pytest.mark.slow
@@ -68,3 +72,36 @@ def test_eval_defaults_to_the_dev_set_kept_in_the_repository():
 
     assert parser().parse_args(["eval"]).questions == str(DEV_SET)
     assert DEV_SET == ROOT / "tests" / "data" / "dev.jsonl" and DEV_SET.read_text().strip()
+
+
+# `python -m assistant build` in a fresh process; prints the modules it imported, last.
+BUILD_AND_LIST_MODULES = (
+    "import json, sys\n"
+    "from assistant.cli import main\n"
+    "status = main(['build', *sys.argv[1:]])\n"
+    "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))"
+)
+ANSWERING_STACK = {"assistant.assistant", "assistant.retrieval", "assistant.relevance", "assistant.answer", "bm25s"}
+
+
+def test_build_imports_only_what_it_uses_and_the_model_only_when_there_is_text_to_embed(tmp_path, real_embedder):
+    shutil.copytree(MINI_CORPUS, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index", real_embedder, project_root=tmp_path)
+
+    def build() -> tuple[str, set[str]]:
+        run = [sys.executable, "-c", BUILD_AND_LIST_MODULES, "--corpus", "corpus", "--index", "index"]
+        out = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=True).stdout
+        report, _, last = out.rstrip().rpartition("\n")
+        listed = json.loads(last)
+        assert listed["status"] == 0
+        return report, set(listed["modules"])
+
+    report, modules = build()  # nothing changed: every vector is reused, no model is loaded
+    assert "units embedded: 0" in report
+    assert not modules & {*ANSWERING_STACK, "torch", "sentence_transformers"}, modules & ANSWERING_STACK
+
+    guide = tmp_path / "corpus" / "guide.md"
+    guide.write_text(guide.read_text().replace("- Publish papers", "- Publish papers in journals"))
+    report, modules = build()
+    assert "units embedded: 2" in report and "sentence_transformers" in modules
+    assert not modules & ANSWERING_STACK

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +52,12 @@ def host_pages(server, tmp_path_factory) -> Path:
         ' data-theme="dark" data-width="300" data-height="420"></script>'
     )
     (pages / "frame.html").write_text(f'<!doctype html><title>Frame</title><iframe src="{server.url}/"></iframe>')
+    snippet = re.search(r'<iframe src="http://127\.0\.0\.1:7860/"[^>]*></iframe>', (ROOT / "README.md").read_text())
+    assert snippet, "the README's iframe snippet"
+    (pages / "readme-frame.html").write_text(
+        "<!doctype html><title>README frame</title><body style='margin:0'>"
+        + snippet.group(0).replace(EXAMPLE_SERVER, server.url)
+    )
     (pages / "component.html").write_text(
         f'<!doctype html><title>Component</title><script type="module" src="{server.url}/gradio.js"></script>'
         f'<gradio-app src="{server.url}"></gradio-app>'
@@ -210,16 +217,55 @@ FETCH_ASK = """async (url) => {
   try {
     const response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
                                        body: JSON.stringify({question: "Do I need a PhD?"})});
-    return "status " + response.status;
+    const body = await response.json();
+    return "status " + response.status + " " + (body.error || body.citations.length + " citations");
   } catch (error) { return "failed: " + error.message; }
 }"""
 
 
 def test_only_allowed_origins_can_call_the_api(page, server, allowed_site, foreign_site):
     page.goto(allowed_site.url + "/frame.html")
-    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "status 200"
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask").startswith("status 200 ")
     page.goto(foreign_site.url + "/frame.html")
-    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "failed: Failed to fetch"
+    # Refused, and told so in a response it can read (rather than a network error), on the widget's route only.
+    assert page.evaluate(FETCH_ASK, server.url + "/api/ask") == "status 403 origin_not_allowed"
+    assert page.evaluate(FETCH_ASK, server.url + "/gradio_api/info") == "failed: Failed to fetch"
+
+
+def test_the_widget_on_a_site_that_is_not_allowed_says_so_and_the_server_logs_the_origin(page, server, foreign_site):
+    page.goto(foreign_site.url + "/host.html")
+    open_widget_and_ask(page, "Do I need a PhD?")
+    error = page.locator("#guide-assistant-widget .msg.bot.error")
+    error.wait_for(timeout=30_000)
+    assert error.inner_text() == (
+        f"This site is not allowed to use the assistant. Its operator can allow {foreign_site.url} "
+        "with --allowed-origins."
+    )
+    page.get_by_label("Your question").fill("Which programming language is essential?")
+    page.keyboard.press("Enter")
+    error.nth(1).wait_for(timeout=30_000)
+    assert "Could not reach" not in page.locator("#guide-assistant-widget").inner_text()
+    # Named in the server's log once, however often the page asks.
+    assert server.log().count(f"from the origin {foreign_site.url}, which is not allowed") == 1
+
+
+def test_the_readmes_iframe_shows_the_whole_chat_question_box_included(page, server, allowed_site):
+    page.goto(allowed_site.url + "/readme-frame.html")
+    frame_box = page.locator("iframe").bounding_box()
+    chat = page.frame_locator("iframe")
+    box = chat.locator("#question textarea")
+    box.wait_for(timeout=30_000)
+
+    def in_view(locator) -> bool:
+        where = locator.bounding_box()  # in the host page's coordinates
+        return frame_box["y"] <= where["y"] and where["y"] + where["height"] <= frame_box["y"] + frame_box["height"]
+
+    assert frame_box["height"] == 720
+    assert in_view(box) and in_view(chat.get_by_role("button", name="Ask"))
+    box.fill("Do I need a PhD?")
+    box.press("Enter")
+    chat.locator('[data-testid="bot"] details.guide-source').first.wait_for(timeout=30_000)
+    assert in_view(box) and in_view(chat.get_by_role("button", name="Ask"))
 
 
 def test_the_gradio_web_component_works_offline_from_another_origin(page, server, allowed_site):

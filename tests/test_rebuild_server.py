@@ -1,4 +1,5 @@
-"""The running app (real model, real HTTP) swaps to rebuilt indexes while a client keeps asking.
+"""The running app (real model, real HTTP) swaps to rebuilt indexes while a client keeps asking, and
+without --watch tells its users when the guide changed since the index was built.
 
 One server for two swaps, because starting it is most of the cost: first a rebuild run beside it (as
 `python -m assistant build` would), then one the server makes itself because it runs with --watch.
@@ -9,9 +10,10 @@ import time
 
 import httpx
 import pytest
-from conftest import ROOT, RunningServer
+from conftest import ROOT, RunningServer, api_ask
 
 from assistant.build import build_index
+from webapp.watch import STALE_CHECK_S, STALE_NOTICE
 
 pytestmark = pytest.mark.slow
 
@@ -89,3 +91,61 @@ def test_rebuilds_are_served_without_a_restart_and_no_request_fails(mini_corpus,
     assert after_second and all(THIRD in e for e in after_second), server.log()
     assert "rebuilding the index: corpus changed" in server.log()
     print(f"{len(asker.results)} requests; the watcher's rebuild was served {seen - edited:.1f} s after the edit")
+
+
+@pytest.mark.browser
+def test_without_watch_an_edit_is_noticed_within_seconds_in_the_api_and_the_page_and_logged_once(
+    mini_corpus, tmp_path, real_embedder, browser
+):
+    index = tmp_path / "index"
+    guide = mini_corpus / "guide.md"
+    build_index(mini_corpus, index, real_embedder, project_root=ROOT)
+    server = RunningServer(index, tmp_path, "--corpus", str(mini_corpus), env={"GUIDE_RATE_LIMIT": "0"})
+    page = browser.new_page()
+    notice = page.locator("#notice .guide-notice-stale")
+
+    def until(condition, timeout: float = 15.0) -> float:
+        """Seconds until `condition()` held; fails past `timeout`."""
+        started = time.monotonic()
+        while not condition():
+            assert time.monotonic() - started < timeout, server.log()
+            time.sleep(0.2)
+        return time.monotonic() - started
+
+    def ask_in_the_page() -> None:
+        page.fill("#question textarea", QUESTION)
+        page.keyboard.press("Enter")
+
+    try:
+        assert api_ask(server, QUESTION)["index_stale"] is None
+        page.goto(server.url)
+        ask_in_the_page()
+        page.locator('#chat [data-testid="bot"] details.guide-source').first.wait_for(timeout=30_000)
+        assert notice.count() == 0
+
+        guide.write_text(guide.read_text().replace(FIRST, SECOND))
+        noticed_after = until(lambda: api_ask(server, QUESTION)["index_stale"] is not None)
+        assert noticed_after < STALE_CHECK_S + 2
+        record = api_ask(server, QUESTION)
+        assert record["index_stale"] == STALE_NOTICE
+        assert SECOND not in record["citations"][0]["excerpt"]  # still the indexed text, hence the notice
+
+        ask_in_the_page()  # shown under the box with the next answer, and on load
+        notice.wait_for(timeout=30_000)
+        assert "The guide changed since the index was built" in notice.inner_text()
+        page.reload()
+        notice.wait_for(timeout=30_000)
+
+        guide.write_text(guide.read_text().replace(SECOND, THIRD))  # edited again while stale
+        time.sleep(STALE_CHECK_S + 1)
+        assert server.log().count("does not match") == 1
+
+        build_index(mini_corpus, index, real_embedder, project_root=ROOT)
+        until(lambda: api_ask(server, QUESTION)["index_stale"] is None)
+        ask_in_the_page()  # the answer that clears the notice
+        notice.wait_for(state="detached", timeout=30_000)
+        assert f"the index in {index} matches {mini_corpus} again" in server.log()
+    finally:
+        page.close()
+        server.stop()
+    print(f"the edit was noticed {noticed_after:.1f} s after it was saved")

@@ -3,6 +3,7 @@ what an attacker on the network finds, against a running server over real HTTP (
 
 import asyncio
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +12,7 @@ from webapp.security import (
     AllowedHosts,
     AllowedOrigins,
     BodyLimit,
+    Guard,
     RateLimiter,
     is_asking,
     normalise_origin,
@@ -142,6 +144,22 @@ def test_idle_clients_are_forgotten_first():
 def test_zero_turns_the_limit_off():
     limiter = RateLimiter(0)
     assert all(limiter.hit("a") == 0 for _ in range(1000))
+
+
+def test_a_refused_origin_is_named_in_the_log_once_and_the_memory_of_them_is_bounded(caplog, monkeypatch):
+    monkeypatch.setattr("webapp.security.REFUSED_ORIGINS_KEPT", 2)
+    guard = Guard(None, AllowedOrigins.parse([]), RateLimiter(0), AllowedHosts.parse([], "127.0.0.1"))
+    with caplog.at_level(logging.WARNING, logger="webapp.security"):
+        for origin in ["https://a.example", "https://a.example", "https://b.example", "https://a.example"]:
+            guard.log_refused(origin, "POST", "/api/ask")
+        assert [r.getMessage().split(" which")[0] for r in caplog.records] == [
+            "refused POST /api/ask from the origin https://a.example,",
+            "refused POST /api/ask from the origin https://b.example,",
+        ]
+        assert "--allowed-origins https://a.example" in caplog.records[0].getMessage()
+        guard.log_refused("https://c.example", "POST", "/api/ask")  # b is forgotten: a was seen more recently
+        guard.log_refused("https://b.example", "POST", "/api/ask")
+    assert len(caplog.records) == 4
 
 
 def test_retry_after_is_whole_seconds_never_zero():

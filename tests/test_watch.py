@@ -7,9 +7,10 @@ import time
 from conftest import FakeEmbedder
 
 from assistant.build import build_index
+from assistant.build import stale_reason as real_stale_reason
 from assistant.live import LiveAssistant
 from webapp.settings import Settings
-from webapp.watch import CorpusWatcher, start_upkeep
+from webapp.watch import STALE_NOTICE, CorpusWatcher, IndexFreshness, start_upkeep
 
 QUESTION = "Which roles publish papers?"
 
@@ -33,7 +34,7 @@ def test_an_edit_in_the_corpus_is_rebuilt_and_served(mini_corpus, tmp_path):
     index, live = served(mini_corpus, tmp_path)
     watcher = CorpusWatcher(live, mini_corpus, index, project_root=tmp_path, step_ms=100, debounce_ms=1000).start()
     try:
-        time.sleep(0.3)  # let the watch begin
+        assert watcher.ready.wait(10)  # the folder is watched: the edit below cannot be missed
         guide = mini_corpus / "guide.md"
         guide.write_text(guide.read_text().replace("- Publish papers", "- Publish papers in journals"))
         assert wait_for(lambda: "in journals" in live.get().ask(QUESTION).citations[0].excerpt)
@@ -76,14 +77,52 @@ def test_without_watch_a_stale_index_is_a_warning_naming_the_command(mini_corpus
     monkeypatch.chdir(tmp_path)  # corpus paths in the manifest are relative to the project folder
     index, live = served(mini_corpus, tmp_path)
     settings = Settings(index_dir=index, corpus_dir=mini_corpus, watch=False)
-    with caplog.at_level(logging.WARNING, logger="webapp.watch"):
-        assert start_upkeep(live, settings) is None
-    assert caplog.text == ""
-
     (mini_corpus / "study.md").write_text("# Studying\n\n- Read papers\n")
+    freshness = IndexFreshness(mini_corpus, index)
     with caplog.at_level(logging.WARNING, logger="webapp.watch"):
-        start_upkeep(live, settings)
+        assert start_upkeep(live, settings, freshness) is freshness
+    freshness.stop()
     assert "(corpus changed: corpus/study.md)" in caplog.text and "`python -m assistant build`" in caplog.text
+    assert freshness.notice == STALE_NOTICE
+
+
+def test_a_stale_index_is_noticed_logged_once_and_forgotten_after_a_rebuild(mini_corpus, tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)
+    index, _ = served(mini_corpus, tmp_path)
+    hashed = []
+    monkeypatch.setattr("webapp.watch.stale_reason", lambda *a, **k: hashed.append(1) or real_stale_reason(*a, **k))
+    freshness = IndexFreshness(mini_corpus, index)
+    guide = mini_corpus / "guide.md"
+    with caplog.at_level(logging.INFO, logger="webapp.watch"):
+        freshness.check()
+        assert freshness.notice is None
+        freshness.check()
+        freshness.check()
+        assert len(hashed) == 1  # nothing moved: a stat of each file, no hashing
+
+        guide.write_text(guide.read_text().replace("- Publish papers", "- Publish papers in journals"))
+        freshness.check()
+        assert freshness.notice == STALE_NOTICE and "corpus changed: corpus/guide.md" in freshness.reason
+        guide.write_text(guide.read_text().replace("in journals", "at conferences"))  # edited again
+        freshness.check()
+        assert [r.levelname for r in caplog.records] == ["WARNING"]  # said once
+
+        build_index(mini_corpus, index, FakeEmbedder(), project_root=tmp_path)
+        freshness.check()
+        assert freshness.notice is None
+        assert caplog.records[-1].getMessage().endswith("matches " + str(mini_corpus) + " again")
+
+
+def test_the_freshness_thread_notices_an_edit_within_its_interval(mini_corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    index, _ = served(mini_corpus, tmp_path)
+    freshness = IndexFreshness(mini_corpus, index, every=0.05).start()
+    try:
+        assert freshness.notice is None
+        (mini_corpus / "notes.txt").unlink()
+        assert wait_for(lambda: freshness.notice is not None, timeout=2)
+    finally:
+        freshness.stop()
 
 
 class SlowEmbedder(FakeEmbedder):

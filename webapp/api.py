@@ -1,9 +1,10 @@
 """The JSON API: `POST /api/ask` returns the answer record, and every error is `{"error", "message"}`.
 
 The route validates the request, hands the question to the live assistant and returns `Answer.to_dict()`
-unchanged. Statuses: 422 invalid input (`invalid_json` when the body does not parse), 413 a question or
-body too large, 503 no usable index; the origin check and the rate limit (403, 429) live in
-`security.Guard`, the body size limit in `security.BodyLimit`, and use the same error body.
+with one field of the server's own: `index_stale` (webapp/watch.py, `IndexFreshness`). Statuses: 422
+invalid input (`invalid_json` when the body does not parse), 413 a question or body too large, 503 no
+usable index; the origin check and the rate limit (403, 429) live in `security.Guard`, the body size
+limit in `security.BodyLimit`, and use the same error body.
 Text in the record is returned raw (not HTML-escaped): integrators must escape it, see docs/api.md.
 Left out on purpose: streaming, authentication, and any other endpoint than asking.
 """
@@ -94,6 +95,11 @@ class AnswerRecord(BaseModel):
         "empty when nothing is missing. The answer's first line names them."
     )
     latency_ms: float
+    index_stale: str | None = Field(
+        default=None,
+        description="null, or a sentence for a person when the guide changed since the index was built: the "
+        "answer quotes the text as it was indexed. The server's log says which files changed.",
+    )
 
 
 class ErrorBody(BaseModel):
@@ -135,7 +141,7 @@ def ask(body: AskRequest, request: fastapi.Request) -> JSONResponse:
         log.error("answering 503: %s", exc)
         return error_response(503, "index_not_ready", NOT_READY)
     answer = assistant.ask(question, [turn.model_dump(exclude_none=True) for turn in body.history])
-    return JSONResponse(answer.to_dict())
+    return JSONResponse({**answer.to_dict(), "index_stale": request.app.state.freshness.notice})
 
 
 @router.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)

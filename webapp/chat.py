@@ -14,7 +14,8 @@ Public API endpoint, for scripts and benchmarks:
 `gradio_client.Client(url).predict("Do I need a PhD?", api_name="/chat")` returns the answer record,
 a dict shaped like `Answer.to_dict()`: question, abstained, answer (Markdown with [n] markers),
 citations (each n, source, section, excerpt, start_line, end_line, score, highlight), suggestions,
-kind ("answer", "abstain", "greeting", "social", "language" or "empty"), not_covered and latency_ms.
+kind ("answer", "abstain", "greeting", "social", "language" or "empty"), not_covered, latency_ms, and
+index_stale (null, or a notice that the guide changed since the index was built) as the JSON API has it.
 An optional second argument is the conversation so far, a list of {"role", "content"} dicts where an
 assistant turn may add "kind" and "citations" (the history of docs/api.md). A question over 2,000 characters is refused
 with an error that says so. The UI's own events are private and not part of the API.
@@ -45,6 +46,7 @@ from .api import Turn as HistoryTurn
 from .feedback import FeedbackLog
 from .security import Limiter, LimiterUnavailable
 from .settings import Settings
+from .watch import IndexFreshness
 
 log = logging.getLogger("webapp.chat")
 
@@ -95,7 +97,8 @@ def chat_messages(turns: list[Turn]) -> list[dict[str, Any]]:
     for i, turn in enumerate(turns):
         last = i == len(turns) - 1
         buttons = last and bool(turn.answer.suggestions)
-        messages.append({"role": "user", "content": render.question_markdown(turn.question)})
+        question = render.question_markdown(turn.question) + render.copy_html(turn.question)
+        messages.append({"role": "user", "content": question})
         reply: dict[str, Any] = {
             "role": "assistant",
             "content": render.answer_markdown(turn.answer, suggestions_as_buttons=buttons, anchor=f"t{i}"),
@@ -131,12 +134,27 @@ def selected_text(value: Any) -> str:
 
 
 class ChatCallbacks:
-    def __init__(self, live: LiveAssistant, feedback: FeedbackLog, limiter: Limiter | None = None):
+    def __init__(
+        self,
+        live: LiveAssistant,
+        feedback: FeedbackLog,
+        limiter: Limiter | None = None,
+        freshness: IndexFreshness | None = None,
+    ):
         self.live = live
         self.feedback = feedback
         # The server's one rate limiter, shared with the JSON API (webapp/security.py): in this process,
         # or in Redis for every replica with GUIDE_REDIS_URL (webapp/shared_limit.py); None: no limit.
         self.limiter = limiter
+        # Whether the guide changed since the index was built (webapp/watch.py); None: not looked at.
+        self.freshness = freshness
+
+    def stale_notice(self) -> str | None:
+        return self.freshness.notice if self.freshness is not None else None
+
+    def status(self) -> str:
+        """The notice under the box when the page loads: that the index is stale, or nothing."""
+        return render.notice_html(self.stale_notice() or "", "stale")
 
     def refusal(self, request: gr.Request | None) -> str | None:
         """Count one question from this client: None if it may be answered, else what to tell them (over
@@ -180,7 +198,7 @@ class ChatCallbacks:
         if answer.kind == "empty":
             return "", chat_messages(turns), turns, render.notice_html(answer.answer, "info")
         turns = [*turns, Turn(message, answer)][-MAX_TURNS:]
-        return "", chat_messages(turns), turns, ""
+        return "", chat_messages(turns), turns, self.status()
 
     def pick(
         self, turns: list[Turn] | None, selected: gr.SelectData, request: gr.Request | None = None
@@ -221,9 +239,10 @@ class ChatCallbacks:
             raise gr.Error(refusal)
         turns = usable_turns(history)
         try:
-            return self.live.get().ask(message, turns).to_dict()
+            answer = self.live.get().ask(message, turns)
         except QuestionError as exc:
             raise gr.Error(str(exc)) from exc
+        return {**answer.to_dict(), "index_stale": self.stale_notice()}
 
 
 def theme() -> gr.themes.Base:
@@ -256,9 +275,13 @@ PAGE_OPTIONS: dict[str, Any] = {
 
 
 def build_blocks(
-    live: LiveAssistant, settings: Settings, feedback: FeedbackLog, limiter: Limiter | None = None
+    live: LiveAssistant,
+    settings: Settings,
+    feedback: FeedbackLog,
+    limiter: Limiter | None = None,
+    freshness: IndexFreshness | None = None,
 ) -> gr.Blocks:
-    callbacks = ChatCallbacks(live, feedback, limiter)
+    callbacks = ChatCallbacks(live, feedback, limiter, freshness)
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as blocks:
         gr.Markdown(INTRO, elem_id="intro")
         turns = gr.State([])
@@ -267,7 +290,7 @@ def build_blocks(
             label=f"Chat about the {GUIDE}",
             show_label=False,
             scale=1,
-            height=560,
+            height=560,  # render.CSS gives it the height the window leaves instead
             placeholder=PLACEHOLDER,
             examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
             # Questions and excerpts are escaped in render.py; these settings keep the browser strict too.
@@ -310,6 +333,7 @@ def build_blocks(
         chatbot.like(callbacks.rate, [turns], [wrong_box, disliked], **private)
         wrong_send.click(callbacks.explain, [wrong_text, disliked, turns], [wrong_box, wrong_text, notice], **private)
         wrong_text.submit(callbacks.explain, [wrong_text, disliked, turns], [wrong_box, wrong_text, notice], **private)
-        chatbot.clear(lambda: ([], ""), None, [turns, notice], **private)
+        chatbot.clear(lambda: ([], callbacks.status()), None, [turns, notice], **private)
+        blocks.load(callbacks.status, None, notice, **private)
         gr.api(callbacks.api_chat, api_name="chat", **answering)
     return blocks

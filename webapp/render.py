@@ -136,23 +136,35 @@ def sources_html(citations: tuple[Citation, ...], anchor: str = "") -> str:
 def answer_markdown(answer: Answer, suggestions_as_buttons: bool = True, anchor: str = "") -> str:
     """The whole assistant message: the not-covered note, the lead, then the source cards (none when the
     guide is silent). `anchor`, unique in the page, links the markers to their cards. The message ends
-    with its plain text in an empty element's data-copy, which the page's copy button puts on the
-    clipboard (webapp/static/chat.js)."""
+    with its plain text (`copy_html`), which the page's copy button puts on the clipboard."""
     lead = lead_markdown(answer, drop_suggestion_lines=suggestions_as_buttons, anchor=anchor)
     if answer.kind in SHORT_KINDS:
-        return lead
-    copy = html.escape(copy_text(answer), quote=True).replace("\n", "&#10;")
+        return lead + copy_html(unemphasised(answer.answer))
     parts = [not_covered_html(answer), lead, sources_html(answer.citations, anchor)]
     # At the end of the last block, so that it adds no paragraph of its own.
-    return "\n\n".join(part for part in parts if part) + f'<span class="guide-copy" data-copy="{copy}"></span>'
+    return "\n\n".join(part for part in parts if part) + copy_html(copy_text(answer))
+
+
+def copy_html(text: str) -> str:
+    """`text` carried in the message for the page's copy button (webapp/static/chat.js), which would
+    otherwise copy the message's Markdown and HTML. A hidden input's value: neither shown nor read out, and
+    one of the few places Gradio's sanitiser keeps (it drops data-* attributes). Newlines as &#10; keep the
+    element on one line, inside the Markdown block it ends."""
+    value = html.escape(text, quote=True).replace("\n", "&#10;")
+    return f'<input type="hidden" class="guide-copy" value="{value}">'
 
 
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 
 
+def unemphasised(markdown: str) -> str:
+    """The answer's Markdown without its `**bold**` and `*italic*` marks."""
+    return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), markdown.strip())
+
+
 def copy_text(answer: Answer) -> str:
     """The answer as plain text, then its sources as `[1] Section > Path: "excerpt" (file, lines a-b)`."""
-    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), answer.answer.strip())
+    text = unemphasised(answer.answer)
     sources = [
         f'[{c.n}] {c.section}: "{c.excerpt.strip()}" ({c.source}, lines {c.start_line}-{c.end_line})'
         for c in answer.citations
@@ -166,7 +178,8 @@ def suggestion_options(answer: Answer) -> list[dict[str, str]]:
 
 
 def notice_html(text: str, kind: str = "info") -> str:
-    """A short message under the question box: a prompt ("info") or a refused question ("error")."""
+    """A short message under the question box: a prompt ("info"), a refused question ("error"), or that the
+    guide changed since the index was built ("stale", discreet)."""
     if not text:
         return ""
     role = "alert" if kind == "error" else "status"
@@ -202,13 +215,16 @@ details.guide-source[open] > summary::before { content: "▾"; }
   font-size: 0.85em; border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
 #guide-count { text-align: right; font-size: 0.8em; color: var(--body-text-color-subdued); padding: 0 0.5em; }
 #guide-count.guide-count-over { color: #991b1b; font-weight: 600; }
-/* On a phone: a one-line title, and a chat short enough that the question box is in view on load. */
+/* The chat takes the height the window leaves (it scrolls inside), so the page fits its window or frame
+   and the question box is in view on load: a phone, a short laptop screen, the README's 720 px iframe. */
+#chat { height: auto !important; flex: 1 1 0 !important; min-height: 240px; }
+/* On a phone: a one-line title. */
 @media (max-width: 640px) {
   #intro h1 { font-size: 1.1em; margin: 0 0 0.2em; }
   #intro p { font-size: 0.85em; margin: 0; }
-  #chat { height: calc(100dvh - 260px) !important; min-height: 280px; }
 }
 .guide-notice { padding: 0.4em 0.8em; border-radius: 6px; }
 .guide-notice-info { background: var(--background-fill-secondary); }
 .guide-notice-error { background: #fee2e2; color: #991b1b; border: 1px solid #fca5a5; }
+.guide-notice-stale { font-size: 0.85em; color: var(--body-text-color-subdued); padding: 0.2em 0.8em; }
 """

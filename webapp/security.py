@@ -10,6 +10,9 @@ it is one process's count. `Limiter` is the interface it shares with webapp/shar
 `RedisRateLimiter`, which counts for every replica at once; the chat's answering callbacks count into the
 same limiter object as the API (webapp/chat.py). `Guard` is the thin ASGI shell that applies all of them;
 everything above it is plain logic, tested without a server. `BodyLimit` caps every request body, counting bytes as they arrive.
+`ReadableRefusal` lets a page on a refused origin read the Guard's 403 on the widget's route, so the
+widget can say the site is not allowed instead of reporting a network error; the Guard logs each
+refused origin once.
 
 The client address is the socket's, or the one uvicorn takes from X-Forwarded-For when the request comes
 from an address in `--trusted-proxies` (webapp/server.py); no proxy is trusted by default, as the header
@@ -19,6 +22,7 @@ routes (heartbeats, static assets). Which Gradio routes are closed is webapp/gra
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -29,7 +33,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from starlette.responses import Response
+
 from .api import MAX_BODY_BYTES, error_response
+
+log = logging.getLogger("webapp.security")
 
 # localhost on any port is allowed by default: a page a developer serves from their own machine can embed
 # the widget without configuration, while no page on the internet can (its origin is never localhost).
@@ -258,6 +266,7 @@ class Guard:
         self.limiter = limiter
         self.hosts = hosts
         self.headers = security_headers(origins)
+        self.refused_origins: OrderedDict[str, None] = OrderedDict()  # logged already, most recent last
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -285,6 +294,7 @@ class Guard:
             return 400, "host_not_allowed", message, {}
         origin = headers.get("origin")
         if origin and not self.origins.allows(origin, host):
+            self.log_refused(origin, scope["method"], scope["path"])
             message = (
                 f"Requests from {origin} are not allowed; the server's operator can add it with --allowed-origins."
             )
@@ -299,6 +309,78 @@ class Guard:
         if wait_s > 0:
             return 429, "rate_limited", self.limiter.message(wait_s), {"Retry-After": str(retry_after(wait_s))}
         return None
+
+    def log_refused(self, origin: str, method: str, path: str) -> None:
+        """Name a refused origin in the log, once per origin: a page embedding the widget sends many requests,
+        and a site owner looking for why it fails needs the one line. The last REFUSED_ORIGINS_KEPT are kept."""
+        if origin in self.refused_origins:
+            self.refused_origins.move_to_end(origin)
+            return
+        self.refused_origins[origin] = None
+        if len(self.refused_origins) > REFUSED_ORIGINS_KEPT:
+            self.refused_origins.popitem(last=False)
+        log.warning(
+            "refused %s %s from the origin %s, which is not allowed; if that site should use the assistant, "
+            "start the server with --allowed-origins %s (or GUIDE_ALLOWED_ORIGINS)",
+            method,
+            path,
+            origin,
+            origin,
+        )
+
+
+REFUSED_ORIGINS_KEPT = 1000
+
+# The route pages on other sites call: the widget's (webapp/static/embed.js).
+WIDGET_ROUTE = "/api/ask"
+
+
+class ReadableRefusal:
+    """ASGI middleware, outside CORS: a page on an origin that is not allowed can read that it is refused.
+
+    CORS alone answers such a page's preflight with a bare 400, so the browser reports a network error and
+    the widget could only say it could not reach the assistant. On the widget's route this layer passes
+    the preflight of any origin; the Guard then refuses the request itself, 403 `origin_not_allowed`
+    (and logs the origin), and this layer adds `Access-Control-Allow-Origin` to that refusal so the page
+    can read it. Nothing else is readable: any other status, and every other route, is left to CORS. The
+    page learns only that it is refused; nothing is answered or counted for it.
+    """
+
+    def __init__(self, app, origins: AllowedOrigins, hosts: AllowedHosts):
+        self.app = app
+        self.origins = origins
+        self.hosts = hosts
+        self.headers = security_headers(origins)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] != WIDGET_ROUTE:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        origin, host = headers.get("origin"), headers.get("host")
+        if not origin or self.origins.allows(origin, host) or not self.hosts.allows(host):
+            await self.app(scope, receive, send)
+            return
+        readable = [(b"access-control-allow-origin", origin.encode("latin-1"))]  # CORS inside adds Vary: Origin
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            preflight = Response(
+                status_code=204,
+                headers={
+                    "Access-Control-Allow-Methods": "POST",
+                    "Access-Control-Allow-Headers": "Content-Type",
+                    "Access-Control-Max-Age": "600",
+                },
+            )
+            preflight.raw_headers.extend([*readable, (b"vary", b"Origin"), *self.headers])
+            await preflight(scope, receive, send)
+            return
+
+        async def send_readable_refusal(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 403:
+                message = {**message, "headers": [*message.get("headers", []), *readable]}
+            await send(message)
+
+        await self.app(scope, receive, send_readable_refusal)
 
 
 async def refuse(

@@ -1,13 +1,16 @@
 """Composes the web server: the JSON API, the embed widget and its docs, and the Gradio chat at "/".
 
-Order matters: CORS is the outermost layer so that the refusals (400, 403, 413, 429) still carry CORS
-headers a permitted page can read; the Guard adds the security headers, the Host and origin checks and
-the rate limit; inside it BodyLimit caps every body, the API's and Gradio's alike, as it is read; inside
-that GradioRoutes closes the Gradio routes the app does not use. The app's own routes come before the
-Gradio mount, which takes every path left; among them `/healthz`, for load balancers. The rate limit is
-counted in this process, or in Redis with GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the
-chat alike; feedback goes to a SQLite file, or to PostgreSQL with GUIDE_DATABASE_URL
-(assistant/feedback_store.py). uvicorn runs with a header deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only from --trusted-proxies.
+Order matters: CORS is outside the Guard so that the refusals (400, 403, 413, 429) still carry CORS
+headers a permitted page can read, and outside CORS, ReadableRefusal lets a page that is not permitted
+read its own 403 on the widget's route (so the widget can say the site is not allowed). The Guard adds
+the security headers, the Host and origin checks and the rate limit; inside it BodyLimit caps every body,
+the API's and Gradio's alike, as it is read; inside that GradioRoutes closes the Gradio routes the app
+does not use. The app's own routes come before the Gradio mount, which takes every path left; among them
+`/healthz`, for load balancers. The rate limit is counted in this process, or in Redis with
+GUIDE_REDIS_URL (webapp/shared_limit.py), for the API and the chat alike; feedback goes to a SQLite file,
+or to PostgreSQL with GUIDE_DATABASE_URL (assistant/feedback_store.py). uvicorn runs with a header
+deadline, an idle timeout and a connection cap (webapp/connections.py), and believes X-Forwarded-For only
+from --trusted-proxies.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ from .chat import PAGE_OPTIONS, build_blocks
 from .connections import with_header_timeout
 from .feedback import FeedbackLog
 from .gradio_routes import GradioRoutes
-from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard
+from .security import AllowedHosts, AllowedOrigins, BodyLimit, Guard, ReadableRefusal
 from .settings import Settings
 from .shared_limit import make_limiter
-from .watch import start_upkeep
+from .watch import IndexFreshness, start_upkeep
 
 log = logging.getLogger("webapp")
 # How often a request looks at index/current (one readlink). Replicas sharing an index promise to serve a
@@ -90,17 +93,17 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
     limiter = make_limiter(
         settings.rate_limit, settings.rate_window_s, settings.redis_url, settings.rate_limit_fail_closed
     )
-    blocks = build_blocks(live, settings, app.state.feedback, limiter)
+    # Whether the corpus changed since the index was built; looked at only without --watch (start_upkeep).
+    app.state.freshness = IndexFreshness(
+        settings.corpus_dir, settings.index_dir, max_file_bytes=int(settings.max_file_mb * 1024 * 1024)
+    )
+    blocks = build_blocks(live, settings, app.state.feedback, limiter, app.state.freshness)
     public = [fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public" and fn.api_name]
     # Added first, so it runs innermost: GradioRoutes inside BodyLimit inside the Guard.
     app.add_middleware(GradioRoutes, public_names=public, fn_indexes=list(blocks.fns))
     app.add_middleware(BodyLimit)
-    app.add_middleware(
-        Guard,
-        origins=origins,
-        limiter=limiter,
-        hosts=AllowedHosts.parse(settings.allowed_hosts, settings.host),
-    )
+    hosts = AllowedHosts.parse(settings.allowed_hosts, settings.host)
+    app.add_middleware(Guard, origins=origins, limiter=limiter, hosts=hosts)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=origins.origin_regex,
@@ -109,6 +112,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         expose_headers=["Retry-After"],
         max_age=600,
     )
+    app.add_middleware(ReadableRefusal, origins=origins, hosts=hosts)  # outermost
     return gr.mount_gradio_app(app, blocks, path="/", show_error=False, **PAGE_OPTIONS)
 
 
@@ -150,7 +154,8 @@ def serve(settings: Settings) -> None:
     except IndexError_ as exc:
         # Keep serving: the page loads, the API answers 503, and a build appearing later is picked up.
         log.error("no usable index yet, answering 503 until there is one: %s", exc)
-    start_upkeep(app.state.live, settings)  # warns when the index is stale; with --watch, rebuilds it
+    # Notices a stale index (the log, the page, the API record); with --watch, rebuilds it instead.
+    start_upkeep(app.state.live, settings, app.state.freshness)
     log.info("serving the chat on http://%s:%d", settings.host, settings.port)
     if settings.host in ("0.0.0.0", "::") and not settings.allowed_hosts:
         log.warning("bound to every address: only localhost names are answered until you set --allowed-hosts")

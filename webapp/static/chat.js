@@ -2,9 +2,10 @@
  * Career Guide Assistant: what the chat page does beyond Gradio's Chatbot. Loaded by the page's <head>.
  *
  *  - A citation marker [n] opens its source card and scrolls it into view.
- *  - Copy puts plain text on the clipboard: the answer, then its sources as
+ *  - Copy puts plain text on the clipboard: a question as typed; an answer, then its sources as
  *    [1] Section > Path: "excerpt" (file, lines a-b). The server writes that text into each message
- *    (data-copy of .guide-copy, webapp/render.py); Gradio's own copy would give Markdown and HTML.
+ *    (the value of a hidden input.guide-copy, webapp/render.py); Gradio's own copy would give the
+ *    message's Markdown and HTML.
  *  - A bot message is read by screen readers from its content, not from an aria-label holding its
  *    Markdown and HTML source.
  *  - A new answer is scrolled to its start, not to the end of its source cards (on a phone the answer
@@ -38,20 +39,51 @@
         }
         return;
       }
-      var button = event.target.closest && event.target.closest("button");
+      var button = event.target.closest && event.target.closest("#chat .message-buttons button");
       if (!button || !/copy/i.test(button.getAttribute("aria-label") || button.title || "")) return;
-      var wrap = button.closest(".message-row, .message-wrap > div, [class*='message']");
-      var source = null;
-      for (var node = button; node && !source; node = node.parentElement) {
-        source = node.querySelector && node.querySelector(".guide-copy");
-      }
-      if (!source || !wrap) return;
+      var source = copySource(button);
+      if (!source) return; // not one of ours: Gradio's own copy goes ahead
       event.preventDefault();
       event.stopImmediatePropagation();
-      navigator.clipboard.writeText(source.getAttribute("data-copy") || "");
+      copyText(source.value);
+      button.setAttribute("aria-label", "Copied message");
+      button.title = "Copied message";
+      setTimeout(function () {
+        button.setAttribute("aria-label", "Copy message");
+        button.title = "Copy message";
+      }, 2000);
     },
     true
   );
+
+  // A message's buttons are the next sibling of its row (Gradio 6: .message-row, then .message-buttons),
+  // so the text to copy is in the row just before them, never in another message.
+  function copySource(button) {
+    var row = button.closest(".message-buttons");
+    row = row && row.previousElementSibling;
+    while (row && !row.classList.contains("message-row")) row = row.previousElementSibling;
+    return row ? row.querySelector("input.guide-copy") : null;
+  }
+
+  function copyText(text) {
+    // The Clipboard API needs a secure context (https or localhost); elsewhere, the older way.
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text);
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.left = "-9999px";
+    document.body.appendChild(area);
+    area.select();
+    try {
+      document.execCommand("copy");
+    } finally {
+      document.body.removeChild(area);
+    }
+  }
 
   var seen = 0;
   function tidy() {

@@ -267,6 +267,11 @@
           log.removeChild(asked);
           log.replaceChild(el("div", "msg notice", "You've asked a lot in the last minute; try again in " + wait + " s."), pending);
           if (!input.value) input.value = question;
+        } else if (result.status === 403 && result.body.error === "origin_not_allowed") {
+          // The server refused this page's origin (it logs it): not a network failure, and not the visitor's.
+          var refused = "This site is not allowed to use the assistant. Its operator can allow " +
+            location.origin + " with --allowed-origins.";
+          log.replaceChild(el("div", "msg bot error", refused), pending);
         } else {
           log.replaceChild(el("div", "msg bot error", result.body.message || "Something went wrong."), pending);
         }
