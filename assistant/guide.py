@@ -32,7 +32,7 @@ EXAMPLE_QUESTIONS = (
 # place it can be offered, and clicks each the page can show. A heading with no text of its own (a parent
 # such as "Foundation Skills") is never found, so its question is offered only if the guide gains text there.
 SECTION_QUESTIONS = {
-    "TL;DR": "What matters most to break into AI and ML?",
+    "TL;DR": "What's the short version of the guide?",
     "Key Insight": "Why is AI and ML a good field to go into?",
     "AI vs Machine Learning vs Deep Learning": "What is the difference between AI, machine learning and deep learning?",
     "Artificial Intelligence": "What counts as artificial intelligence?",

@@ -99,6 +99,9 @@ def test_broad_questions_lead_with_a_summary_and_never_with_the_advertisement(se
         record = ask(server, question)
         assert record["citations"][0]["section"].split(" > ")[-1] in ("TL;DR", "Next Steps"), question
         assert all("Need AI/ML Career Guidance?" not in c["section"] for c in record["citations"])
+    # Words only the advertisement uses ("break into") do not make a question about it.
+    record = ask(server, "What matters most to break into AI and ML?")
+    assert all("Need AI/ML Career Guidance?" not in c["section"] for c in record["citations"])
     coaching = ask(server, "Can I get personal career coaching?")
     assert any("personalized coaching" in c["excerpt"] for c in coaching["citations"])
 
