@@ -44,6 +44,11 @@ from load import ask_gradio  # noqa: E402
 
 RATE_LIMIT = 60  # the default (GUIDE_RATE_LIMIT), per 60 s
 SWAP_LIMIT_S = 2.0
+# The client notes the time just before it sends SIGKILL; the replica's sockets close a little later, when
+# the kernel has torn the process down. A request sent in that gap can still reach it, and one of Gradio's
+# two-step calls whose event stream it held cannot be finished elsewhere: such requests count as in
+# flight on it, not as sent after the kill.
+KILL_GRACE_S = 0.25
 # Each phase's users come from their own loopback range, so no phase spends another's rate budget.
 LOAD, SWAP, FAILOVER, LIMIT, FEEDBACK = "127.0.1.", "127.0.2.", "127.0.3.", "127.0.4.", "127.0.5."
 
@@ -268,7 +273,7 @@ def check_failover(url: str, cluster: Cluster, users: int) -> tuple[list[Request
 
     log = asyncio.run(users_while(url, FAILOVER, users, kill_midway()))
     at = killed_at[0]
-    in_flight = [r for r in log if r.started <= at <= r.ended and address in r.upstreams]
+    in_flight = [r for r in log if r.started <= at + KILL_GRACE_S and at <= r.ended and address in r.upstreams]
     return log, len(in_flight), at, address
 
 
@@ -312,9 +317,12 @@ def main(argv: list[str] | None = None) -> int:
             failed = failures(log)
             result["failover_failed_requests"] = len(failed)
             result["failover_in_flight"] = in_flight
-            late = [r for r in failed if r.started > killed_at]  # sent after the kill: nginx should avoid it
+            # Sent after the kill (and its grace): nginx should avoid the dead replica.
+            late = [r for r in failed if r.started > killed_at + KILL_GRACE_S]
             say(
-                f"failover: killed {victim}; {len(log)} requests, {len(failed)} failed ({len(late)} sent after the kill), {in_flight} were in flight on it"
+                f"failover: killed {victim}; {len(log)} requests, {len(failed)} failed ({len(late)} sent after the kill), "
+                f"{in_flight} were in flight on it; failed ones sent at "
+                f"{[round(r.started - killed_at, 3) for r in failed]} s from the kill"
             )
         ok = (
             result["errors"] == 0
