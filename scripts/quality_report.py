@@ -62,7 +62,10 @@ BLINDS = (
         "about": "written for the third round (2026-11-30, evening), before any change of that round",
         "runs": {
             "before (main at 121a62a, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-11-30b.before.jsonl",
-            "after (third round, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-11-30b.after.jsonl",
+            "after (third round, main at 9bdc54f, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.after.jsonl",
         },
     },
     {
@@ -76,7 +79,10 @@ BLINDS = (
             / "eval"
             / "blind-2026-11-30.before.jsonl",
             "after the second round (POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-11-30.after.jsonl",
-            "after the third round (POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-11-30.third.jsonl",
+            "after the third round (main at 9bdc54f, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.third.jsonl",
         },
     },
 )
