@@ -141,16 +141,6 @@ def judge(
     if not hits:
         return Relevance(False, "the index is empty", dense, unknown)
     rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown}
-    if asked is not None and asked < config.question_floor:
-        # Nothing the guide answers is asked like this ("recommend a good sci-fi movie?" shares "good" and
-        # "learn" with it, but no question its passages answer is near it).
-        lacking = tuple(t for t in unknown if (things or {}).get(t, -1.0) >= config.thing_floor) or unknown
-        missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
-        return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
-    if not unknown:
-        if dense >= (config.dense_floor if rest else config.dense_no_topic):
-            return Relevance(True, "a passage matches the question's words", dense)
-        return Relevance(False, "no passage is close to the question", dense)
     # The subjects the guide lacks: words that read as things one could look up, and names written with a
     # capital ("Toronto"). The other unknown words are how people talk ("tho", "bother", "mainly").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
@@ -161,6 +151,16 @@ def judge(
         or (things or {}).get(t, -1.0) >= config.thing_floor
         or (scope or {}).get(t, 0.0) >= config.scope_floor
     )
+    if asked is not None and asked < config.question_floor:
+        # Nothing the guide answers is asked like this ("how do I learn to play the guitar?" shares "learn"
+        # with it, but no question its passages answer is near it).
+        lacking = subjects or unknown
+        missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
+        return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
+    if not unknown:
+        if dense >= (config.dense_floor if rest else config.dense_no_topic):
+            return Relevance(True, "a passage matches the question's words", dense)
+        return Relevance(False, "no passage is close to the question", dense)
     if not rest:
         # Every topic word is foreign. Words of talk only ("ok im convinced, what first?"): judged as a
         # question without a topic. Foreign things: answered only when a passage is clearly close anyway
