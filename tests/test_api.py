@@ -193,6 +193,21 @@ def test_a_burst_trips_the_rate_limit_and_then_recovers(unready_server):
     assert ask(unready_server, {"question": "Do I need a PhD?"}).status_code == 503  # served again, not limited
 
 
+def test_a_script_on_gradios_call_route_spends_one_count_per_question(unready_server):
+    """POST /gradio_api/call/chat is counted by the Guard (a 429 a script can read); the answering callback
+    behind it must not count the same question again, or scripts get half the budget."""
+    time.sleep(2.1)  # a fresh window: earlier tests spent this address's budget
+    events = []
+    for _ in range(5):
+        started = httpx.post(unready_server.url + "/gradio_api/call/chat", json={"data": ["Do I need a PhD?", []]})
+        assert started.status_code == 200, started.text
+        stream = httpx.get(unready_server.url + f"/gradio_api/call/chat/{started.json()['event_id']}", timeout=30)
+        events.append(stream.text)
+    assert not [e for e in events if "asked a lot" in e], events
+    refused = httpx.post(unready_server.url + "/gradio_api/call/chat", json={"data": ["Do I need a PhD?", []]})
+    assert refused.status_code == 429 and refused.headers["retry-after"]
+
+
 def test_history_with_kinds_and_citations_resolves_the_fourth_item_of_the_previous_answer(server):
     question = "Which programming languages should I learn?"
     listing = ask(server, {"question": question}).json()

@@ -153,7 +153,7 @@ def test_without_a_redis_url_the_limit_is_the_in_process_one():
 def test_the_chat_callbacks_and_the_api_count_into_one_shared_limit(redis_server):
     """The chat counts in its answering callbacks (worker threads, no event loop), the API in the Guard:
     with Redis both count into the one window, across replicas, and the chat shows a notice."""
-    from types import SimpleNamespace
+    import gradio as gr
 
     from webapp.chat import ChatCallbacks
 
@@ -163,7 +163,7 @@ def test_the_chat_callbacks_and_the_api_count_into_one_shared_limit(redis_server
     assert run(api_replica.check(address)) == 0
     assert chat_replica.hit(address) == 0 and chat_replica.hit(address) == 0
     chat = ChatCallbacks(live=None, feedback=None, limiter=chat_replica)  # refused before either is used
-    request = SimpleNamespace(client=SimpleNamespace(host=address))
+    request = gr.Request(client={"host": address})  # a queued question, as Gradio passes it
     box, _, turns, notice = chat.respond("Do I need a PhD?", [], request)
     assert box == "Do I need a PhD?" and turns == [] and "try again in" in notice
     # A limiter of its own: the asyncio client is bound to the loop of its first `run`, now closed.
@@ -171,12 +171,12 @@ def test_the_chat_callbacks_and_the_api_count_into_one_shared_limit(redis_server
 
 
 def test_the_chat_says_so_when_the_shared_count_is_down_and_the_limit_fails_closed():
-    from types import SimpleNamespace
+    import gradio as gr
 
     from webapp.chat import ChatCallbacks
 
     limiter = RedisRateLimiter(f"redis://127.0.0.1:{free_port()}/0", 2, window_s=60, fail_closed=True)
     chat = ChatCallbacks(live=None, feedback=None, limiter=limiter)
-    request = SimpleNamespace(client=SimpleNamespace(host="a"))
+    request = gr.Request(client={"host": "a"})
     box, _, _, notice = chat.respond("Do I need a PhD?", [], request)
     assert box == "Do I need a PhD?" and "cannot check its rate limit" in notice

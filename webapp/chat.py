@@ -44,7 +44,7 @@ from . import render
 from .api import NOT_READY
 from .api import Turn as HistoryTurn
 from .feedback import FeedbackLog
-from .security import Limiter, LimiterUnavailable
+from .security import Limiter, LimiterUnavailable, counted
 from .settings import Settings
 from .watch import IndexFreshness
 
@@ -161,6 +161,8 @@ class ChatCallbacks:
         the limit, or the shared count is down and the deployer chose to refuse then)."""
         if self.limiter is None or request is None:
             return None
+        if request.request is not None and counted(request.request.scope):
+            return None  # Gradio's call/ route: the Guard counted it on the way in (webapp/security.py)
         try:
             wait_s = self.limiter.hit(request.client.host if request.client else "unknown")
         except LimiterUnavailable as exc:

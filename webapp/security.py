@@ -222,7 +222,8 @@ def retry_after(wait_s: float) -> int:
 # The routes that ask the assistant something, counted here. Gradio's chat page and gradio_client ask
 # through queue/join, which is not counted here but in the answering callbacks themselves (webapp/chat.py,
 # the same limiter): a 429 there would replace the page's conversation, box and notice with error pills,
-# and the same route carries thumbs and clears, which ask nothing. Scripts call/. Everything else (pages,
+# and the same route carries thumbs and clears, which ask nothing. Scripts call/: counted here, once (the
+# callback behind it sees `COUNTED` and does not count it again). Everything else (pages,
 # assets, heartbeats, the event stream) is not counted. Gradio's direct run/ and api/ routes are closed
 # (webapp/gradio_routes.py) but still counted, should one be reopened.
 ASKING_PATHS = ("/api/ask", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/")
@@ -230,6 +231,16 @@ ASKING_PATHS = ("/api/ask", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api
 
 def is_asking(method: str, path: str) -> bool:
     return method == "POST" and path.rstrip("/").startswith(tuple(p.rstrip("/") for p in ASKING_PATHS))
+
+
+# The key the Guard sets in a request's ASGI state once it has counted the request, so that the chat's
+# answering callback behind Gradio's call/ route does not count the same question a second time.
+COUNTED = "guide_rate_counted"
+
+
+def counted(scope: dict) -> bool:
+    """Whether the Guard has already counted this request against the rate limit."""
+    return bool(scope.get("state", {}).get(COUNTED))
 
 
 # Everything Gradio's page needs, and no more (docs/security.md). Gradio writes its config and start-up
@@ -308,6 +319,7 @@ class Guard:
             return 503, "rate_limit_unavailable", str(exc), {"Retry-After": str(UNAVAILABLE_RETRY_S)}
         if wait_s > 0:
             return 429, "rate_limited", self.limiter.message(wait_s), {"Retry-After": str(retry_after(wait_s))}
+        scope.setdefault("state", {})[COUNTED] = True
         return None
 
     def log_refused(self, origin: str, method: str, path: str) -> None:
