@@ -57,6 +57,15 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01",
+        "path": DATA / "blind-2026-12-01.jsonl",
+        "about": "written for the fourth round (2026-12-01), before any change of that round (evidence that joined "
+        "neighbouring bullets with a bullet sign was split into those bullets before the first run)",
+        "runs": {
+            "before (main at aa2f882, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01.before.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-11-30b",
         "path": DATA / "blind-2026-11-30b.jsonl",
         "about": "written for the third round (2026-11-30, evening), before any change of that round",
