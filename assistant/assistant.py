@@ -182,6 +182,7 @@ class Assistant:
             self.retriever.vocabulary,
             probe,
             aliased=frozenset(t for t, _ in query.aliases),
+            asking=self.retriever.asking_terms,
             things={t: sense.thing for t, sense in query.senses},
             scope={t: sense.scope for t, sense in query.senses},
             jobs={t: sense.job for t, sense in query.senses},

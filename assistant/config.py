@@ -18,13 +18,14 @@ class Config:
     whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
     dense_candidates: int = 256  # nearest units FAISS returns per question
     lexical_weight: float = 0.35  # BM25 (divided by the question's best) added to the cosine; 0 turns it off
-    question_weight: float = 0.7  # times the cosine to the closest question a passage answers (guide.PASSAGE_QUESTIONS)
+    question_weight: float = 1.1  # times the cosine to the closest question a passage answers (guide.PASSAGE_QUESTIONS)
     exhaustive_below: int = 4096  # an index with fewer vectors is compared in full (every passage's questions)
     heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     summary_weight: float = 0.12  # bonus for the guide's summary passages when a question names no topic
     spelling: bool = True  # repair words neither the guide nor the model knows ("salery" -> "salary")
     max_repairs: int = 4  # words looked up for a spelling repair per question: bounds the cost of junk
     max_query_tokens: int = 64  # about this many of a question's tokens are read (the longest we have seen: 55)
+    asking_passages: int = 3  # a word the passages' questions use for this many passages is a word of asking; 0: off
     alias_floor: float = 0.66  # cosine at which a word the guide never uses stands for one of its words
     max_aliases: int = 8  # words looked up per question for an alias
     # -- conversation (assistant/conversation.py) ----------------------------------------------------
@@ -45,8 +46,8 @@ class Config:
     question_floor: float = 0.35  # refused when no question the guide answers (PASSAGE_QUESTIONS) is this close
     # -- the answer (assistant/answer.py) ------------------------------------------------------------
     max_citations: int = 4
-    score_gap: float = 0.25  # a passage this far below the best one is not shown
-    also_gap: float = 0.15  # ... nor listed under "The guide also says" when this far below
+    score_gap: float = 0.4  # a passage this far below the best one is not shown
+    also_gap: float = 0.25  # ... nor listed under "The guide also says" when this far below
     stands_out: float = 0.08  # cosine by which one bullet must beat its whole passage to be quoted alone
     match_margin: float = 0.06  # lines within this of a passage's best line are marked as matching
     per_part: int = 2  # citations per part of a multi-part question

@@ -7,7 +7,9 @@ not give. The decision combines:
 
 - `unknown`: the question's topic words that the guide never uses, after spelling repair, the career
   thesaurus and the model's aliases ("hospital" -> medical); words of a question's form ("how long
-  does it take", "best", "worth") are neither known nor unknown (lexicon.GENERIC);
+  does it take", "best", "worth") are neither known nor unknown (lexicon.GENERIC), nor are words of
+  asking: words the passages' own questions use for several passages ("list", "mentioned"; Retriever.
+  asking_terms);
 - `dense`: the best cosine similarity between the question and any unit of the guide;
 - `residual`: the best cosine of the question with the unknown words deleted, and `pull` = residual -
   dense: how much those words pull the question away from the guide. Deleting "Toronto" from a salary
@@ -58,9 +60,16 @@ class Relevance:
 
 
 def unknown_terms(
-    terms: tuple[str, ...], vocabulary: frozenset[str], aliased: frozenset[str] = frozenset()
+    terms: tuple[str, ...],
+    vocabulary: frozenset[str],
+    aliased: frozenset[str] = frozenset(),
+    asking: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in terms if t not in vocabulary and t not in GENERIC_TERMS and t not in aliased))
+    return tuple(
+        dict.fromkeys(
+            t for t in terms if t not in vocabulary and t not in GENERIC_TERMS and t not in aliased and t not in asking
+        )
+    )
 
 
 def without_terms(text: str, unknown: tuple[str, ...]) -> str:
@@ -124,6 +133,7 @@ def judge(
     probe: Callable[[tuple[str, ...]], tuple[float, float]] | None = None,
     *,
     aliased: frozenset[str] = frozenset(),
+    asking: frozenset[str] = frozenset(),
     things: dict[str, float] | None = None,
     scope: dict[str, float] | None = None,
     jobs: dict[str, float] | None = None,
@@ -137,10 +147,10 @@ def judge(
     (Retriever.senses; a word without an entry, like "u" or "45", is talk). `asked` is the best cosine of
     a question that stands on its own to a question the guide's passages answer (None: not judged so)."""
     dense = max((h.dense for h in hits), default=0.0)
-    unknown = unknown_terms(terms, vocabulary, aliased)
+    unknown = unknown_terms(terms, vocabulary, aliased, asking)
     if not hits:
         return Relevance(False, "the index is empty", dense, unknown)
-    rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown}
+    rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown and t not in asking}
     # The subjects the guide lacks: words that read as things one could look up, and names written with a
     # capital ("Toronto"). The other unknown words are how people talk ("tho", "bother", "mainly").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}

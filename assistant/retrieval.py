@@ -111,6 +111,18 @@ class Retriever:
         self._unit_terms = [frozenset(terms) for terms in unit_terms]
         self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
+        # Words of asking: the guide never uses them, but its passages' questions do, for at least
+        # asking_passages different passages ("list", "mentioned", "interviews"). People ask about what the
+        # guide covers with them, so they are neither its words nor a subject it lacks.
+        asked_for: dict[str, set[int]] = {}
+        for unit, pos in zip(units, store.unit_chunk):
+            for t in content_terms(unit.text) if unit.question else ():
+                asked_for.setdefault(t, set()).add(int(pos))
+        self.asking_terms = frozenset(
+            t
+            for t, passages in asked_for.items()
+            if config.asking_passages and len(passages) >= config.asking_passages and t not in self.vocabulary
+        )
         # What the whole guide is about (its titles' words: "ai", "ml", "career"): naming only these, a
         # question is broad ("how do I get into ML?") and its lead is a summary.
         titles = [f.get("title", "") for f in store.manifest.get("corpus", {}).get("files", {}).values()]
@@ -227,7 +239,11 @@ class Retriever:
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
         terms = tuple(content_terms(text))
         foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
-        unknown = [w for w, t in foreign.items() if t in terms and t not in self.vocabulary and t not in GENERIC_TERMS]
+        unknown = [
+            w
+            for w, t in foreign.items()
+            if t in terms and t not in self.vocabulary and t not in GENERIC_TERMS and t not in self.asking_terms
+        ]
         senses = self.senses(unknown)
         aliases = tuple((term(w), s.closest) for w, s in senses.items() if s.cosine >= self.config.alias_floor)
         return Query(

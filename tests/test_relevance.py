@@ -33,6 +33,16 @@ def test_a_foreign_subject_with_the_rest_in_the_guides_words_is_answered_with_it
     assert verdict.covered and verdict.missing == ("Toronto",)
 
 
+def test_a_word_people_ask_with_is_not_named_as_missing():
+    # "is python on the list?": "list" is not the guide's word, but its passages' questions use it for
+    # several passages (Retriever.asking_terms), so it is how people ask, not a subject the guide lacks.
+    asked = dict(text="is python on the list?", things={"list": 0.06})
+    flagged = judge(hits(0.55), ("python", "list"), VOCABULARY, probe(0.6), **asked)
+    assert flagged.covered and flagged.missing == ("list",)  # without the asking words: a caveat
+    verdict = judge(hits(0.55), ("python", "list"), VOCABULARY, probe(0.6), asking=frozenset({"list"}), **asked)
+    assert verdict.covered and verdict.unknown == () and verdict.missing == ()
+
+
 def test_another_occupation_is_refused_and_named():
     verdict = judge(
         hits(0.45), ("salary", "plumb"), VOCABULARY, probe(0.55, occupation=0.4), text="How much does a plumber earn?"
