@@ -173,7 +173,14 @@ class Assistant:
 
         def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
             foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
-            rest, named = self.embedder.embed([without_terms(search.text, unknown) or "?", foreign])
+            if search.text == query.text:
+                rest, named = self.embedder.embed([without_terms(query.text, unknown) or "?", foreign])
+            else:
+                # Measured like the search: the mean of the question's own vector and the joined one's.
+                own, joined, named = self.embedder.embed(
+                    [without_terms(query.text, unknown) or "?", without_terms(search.text, unknown) or "?", foreign]
+                )
+                rest = (own + joined) / 2
             return self.retriever.closest(rest), float((self._occupation_anchors() @ named).mean())
 
         return judge(

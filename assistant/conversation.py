@@ -154,7 +154,8 @@ def items_of(exchange: Exchange) -> list[str]:
 
 def subject_of(exchange: Exchange, with_answer: bool) -> str:
     """What an earlier exchange was about: its question, and, for a question with no topic of its own
-    ("at that level?"), the opening of its answer, which names what the answer was about."""
+    ("at that level?") or one that points back ("they", "that"), the opening of its answer, which names
+    what the answer was about."""
     if not with_answer:
         return exchange.question
     opening = plain(exchange.answer.split("\n\n", 1)[0])[:MAX_CONTEXT_CHARS]
@@ -190,4 +191,7 @@ def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     resolved = resolve_items(question, items_of(earlier))
     if resolved is not None:
         return Resolved(resolved, earlier.question, item_reference=True)
-    return Resolved(question, subject_of(earlier, with_answer=not has_topic(question)))
+    # A question without a topic of its own ("at that level?") or one that points back ("what do they do at
+    # that stage?") may mean what the answer named rather than what was asked: the answer's opening joins.
+    with_answer = not has_topic(question) or bool(_POINTS_BACK.search(question))
+    return Resolved(question, subject_of(earlier, with_answer=with_answer))

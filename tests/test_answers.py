@@ -126,3 +126,27 @@ def test_what_about_another_topic_after_an_answer_leads_with_that_topic_not_a_li
     answer = guide_assistant.ask("what about statistics?", history)
     assert answer.citations[0].section.endswith("Statistics")
     assert "Hypothesis testing" in answer.citations[0].excerpt
+
+
+def test_that_stage_after_an_answer_means_what_the_answer_was_about(guide_assistant):
+    # The earlier question says "mid-level"; only the answer names the level: "that stage" is the answer's.
+    history = [
+        {"role": "user", "content": "what's the pay once you're past junior?"},
+        {"role": "assistant", "content": "ML Engineer / Data Scientist (2-5 years): $120K - $180K."},
+    ]
+    answer = guide_assistant.ask("what do they do at that stage?", history)
+    assert not answer.abstained
+    assert answer.citations[0].section.endswith("> ML Engineer / Data Scientist")
+    assert "Own projects end-to-end" in answer.answer
+
+
+def test_a_word_of_the_follow_up_is_judged_like_the_search_not_against_the_joined_text(guide_assistant):
+    # Deleting "meant" from the joined text (the answer names every framework) looked like a big pull
+    # away from the guide: "the question is about meant" was refused.
+    history = [
+        {"role": "user", "content": "which frameworks should I learn?"},
+        {"role": "assistant", "content": "The guide names PyTorch, TensorFlow/Keras, scikit-learn and JAX."},
+    ]
+    answer = guide_assistant.ask("which of those is meant for production?", history)
+    assert not answer.abstained and answer.not_covered == ()
+    assert "TensorFlow/Keras (production)" in answer.citations[0].excerpt
