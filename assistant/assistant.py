@@ -104,24 +104,28 @@ class Assistant:
         resolved = resolve(question, history) if self.config.follow_ups else Resolved(question)
         parts = split_parts(resolved.text)
         if len(parts) == 1:
-            hits, relevance = self._search(resolved.text, resolved.context, k)
-            if relevance.covered:
-                result = compose.compose(question, hits, self.config, relevance.missing)
-            else:
-                result = compose.abstain(question, _nearby(hits), self.title, relevance.missing)
+            result = self._answer_whole(question, resolved.text, resolved.context, k)
         else:
-            result = self._answer_parts(question, parts, resolved.context, k)
+            result = self._answer_parts(question, resolved.text, parts, resolved.context, k)
         return _with_latency(result, started)
 
-    def _answer_parts(self, question: str, parts: list[str], context: str | None, k: int) -> Answer:
+    def _answer_whole(self, question: str, text: str, context: str | None, k: int) -> Answer:
+        hits, relevance = self._search(text, context, k)
+        if relevance.covered:
+            return compose.compose(question, hits, self.config, relevance.missing)
+        return compose.abstain(question, _nearby(hits), self.title, relevance.missing)
+
+    def _answer_parts(self, question: str, text: str, parts: list[str], context: str | None, k: int) -> Answer:
         answered: list[tuple[str, list[Hit] | None]] = []
         missing: list[str] = []
         led: set[str] = set()
         for i, part in enumerate(parts):
-            part_context = parts[i - 1] if i and leans_on_context(part) else context
+            leans = bool(i) and leans_on_context(part)
+            part_context = parts[i - 1] if leans else context
             hits, relevance = self._search(part, part_context, k, whole=False)
-            # A part that leans on the one before must not just find that part's passage again.
-            fresh = [h for h in hits if h.chunk.id not in led] or hits
+            # A part that leans on the one before must not just find that part's passage again; two things
+            # compared may well be in one passage ("pytorch vs tensorflow").
+            fresh = [h for h in hits if h.chunk.id not in led] or hits if leans else hits
             answered.append((part, fresh if relevance.covered else None))
             missing += relevance.missing
             if relevance.covered:
@@ -129,6 +133,9 @@ class Assistant:
         if all(hits is None for _, hits in answered):
             nearby = _nearby(self._search(question, context, k)[0])
             return compose.abstain(question, nearby, self.title, tuple(dict.fromkeys(missing)))
+        if len(led) == 1 and all(hits is not None for _, hits in answered):
+            # Every part found the same passage ("AWS vs GCP vs Azure"): one answer, not the same one thrice.
+            return self._answer_whole(question, text, context, k)
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
 
     def _search(self, text: str, context: str | None, k: int, whole: bool = True) -> tuple[list[Hit], Relevance]:

@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     then there these they thing things this those through to too under until up us very want was way
     we were what whats when where which while who whom why will with would you your yours yourself
     hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
-    without within
+    without within vs versus
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

@@ -73,6 +73,17 @@ def test_a_question_in_two_parts_gets_a_source_and_a_lead_for_each(server):
     assert "Do I need a PhD?" in record["answer"] and "how much does a senior ML engineer earn?" in record["answer"]
 
 
+def test_a_comparison_gets_a_lead_for_each_thing_compared(server):
+    record = ask(server, "data scientist vs machine learning engineer, what's the difference?")
+    sections = [c["section"] for c in record["citations"][:2]]
+    assert sorted(s.rsplit(" > ", 1)[-1] for s in sections) == ["Data Scientist", "Machine Learning Engineer"]
+    assert "Analyze and model data" in record["answer"] and "Build and deploy ML models" in record["answer"]
+    # Three things the guide never names, each found nearest to the same passage: one answer, not three.
+    clouds = ask(server, "AWS vs GCP vs Azure - which cloud is best for ML work?")
+    assert clouds["abstained"] or set(clouds["not_covered"]) == {"AWS", "GCP", "Azure"}
+    assert clouds["answer"].count("\n**") <= 1
+
+
 def test_what_the_guide_never_mentions_is_named_first(server):
     record = ask(server, "What does a mid-level ML engineer earn in Toronto, in Canadian dollars?")
     assert record["not_covered"] == ["Toronto", "Canadian dollars"]

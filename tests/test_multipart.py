@@ -35,3 +35,25 @@ def test_a_question_splits_where_a_new_question_starts(question, parts):
 )
 def test_one_question_about_several_things_stays_whole(question):
     assert split_parts(question) == [question]
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("how long is a bootcamp vs a degree", ["how long is a bootcamp", "how long is a degree"]),
+        ("senior pay vs principal pay?", ["senior pay?", "principal pay?"]),
+        (
+            "ds vs mle, whats the difference in what they do",
+            ["ds, whats the difference in what they do", "mle, whats the difference in what they do"],
+        ),
+        ("Python versus R?", ["Python?", "R?"]),
+        ("AWS vs GCP vs Azure?", ["AWS?", "GCP?", "Azure?"]),
+    ],
+)
+def test_a_comparison_splits_into_one_question_per_thing_compared(question, parts):
+    assert split_parts(question) == parts
+
+
+@pytest.mark.parametrize("question", ["Bootcamps vs", "vs degree?", "is it a vs the?"])
+def test_a_vs_without_two_things_stays_whole(question):
+    assert split_parts(question) == [question]
