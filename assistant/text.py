@@ -12,14 +12,15 @@ import re
 
 from .guide import PHRASES as _PHRASES
 from .guide import SYNONYMS
-from .lexicon import GENERIC, STOPWORDS
+from .lexicon import GENERIC, STOPWORDS, TEXTING
 
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
+_TEXTING = [(re.compile(p), r) for p, r in TEXTING]
 
 
 def normalise_phrases(text: str) -> str:
     text = text.lower().replace("’", "'")
-    for pattern, replacement in _PHRASES:
+    for pattern, replacement in (*_TEXTING, *_PHRASES):
         text = pattern.sub(replacement, text)
     return text
 

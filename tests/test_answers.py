@@ -150,3 +150,8 @@ def test_a_word_of_the_follow_up_is_judged_like_the_search_not_against_the_joine
     answer = guide_assistant.ask("which of those is meant for production?", history)
     assert not answer.abstained and answer.not_covered == ()
     assert "TensorFlow/Keras (production)" in answer.citations[0].excerpt
+
+
+def test_r_as_texting_is_not_the_r_language(guide_assistant):
+    answer = guide_assistant.ask("what kinds of machine learning r there")
+    assert not answer.citations[0].section.endswith("Languages"), answer.citations[0].section

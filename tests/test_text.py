@@ -1,0 +1,20 @@
+"""Word-level helpers: how a question's words are read before they are matched."""
+
+import pytest
+
+from assistant.text import words
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("what kinds of machine learning r there", ["what", "kinds", "of", "ml", "are", "there"]),
+        ("r the jobs growing", ["are", "the", "jobs", "growing"]),
+        ("is ur degree relevant", ["is", "your", "degree", "relevant"]),
+        # the language stays the language
+        ("should i learn r", ["should", "i", "learn", "r"]),
+        ("R or python?", ["r", "or", "python"]),
+    ],
+)
+def test_texting_is_read_as_the_words_it_stands_for_and_the_r_language_is_kept(question, read):
+    assert words(question) == read
