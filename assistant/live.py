@@ -8,7 +8,8 @@ and a build that fails to load leaves the previous one serving (the error is kep
 Every caller shares one embedder: request threads of the JSON API and the chat, and rebuilds
 (webapp/watch.py). By default it is a `BatchingEmbedder` (assistant/batching.py), which gathers
 concurrent questions into one model call; with `batching=False` (the server's --no-batching) a
-`SerializedEmbedder`, which runs one call at a time.
+`SerializedEmbedder`, which runs one call at a time. With `model_process=True` (the server's default)
+the model itself runs in a child process (assistant/model_process.py), out of the way of the GIL.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from .assistant import Assistant
 from .batching import MAX_WAIT_MS, BatchingEmbedder
 from .embedding import Embedder, SentenceTransformerEmbedder
+from .model_process import ModelProcess
 from .store import IndexError_, current_build, load_store, read_manifest
 
 log = logging.getLogger(__name__)
@@ -61,11 +63,13 @@ class LiveAssistant:
         check_every: float = 1.0,
         batching: bool = True,
         batch_wait_ms: float | None = None,
+        model_process: bool = False,
     ):
         self.index_dir = Path(index_dir)
         self.check_every = check_every
         self.batching = batching
         self.batch_wait_ms = MAX_WAIT_MS if batch_wait_ms is None else batch_wait_ms
+        self.model_process = model_process
         self._embedder = self._shared(embedder) if embedder is not None else None
         self._model = model
         self._lock = threading.Lock()
@@ -82,7 +86,9 @@ class LiveAssistant:
                 recorded = None
                 with contextlib.suppress(IndexError_):
                     recorded = read_manifest(self.index_dir).get("model", {}).get("name")
-                self._embedder = self._shared(SentenceTransformerEmbedder(self._model or recorded))
+                spec = self._model or recorded
+                model = ModelProcess(spec) if self.model_process else SentenceTransformerEmbedder(spec)
+                self._embedder = self._shared(model)
             return self._embedder
 
     def _shared(self, model: Embedder) -> Embedder:

@@ -269,9 +269,11 @@ def section_memory(report: Report, pid: int, phase: str) -> None:
         [
             "## Memory",
             "",
-            f"Resident memory (VmRSS, and the peak VmHWM, from /proc) of the serving process {phase}, against "
-            "a process that only imports torch, sentence-transformers, faiss and gradio and loads the model "
-            "(`scripts/bench_server.py: PARTS_RSS`). One measurement each: memory does not jitter like time.",
+            f"Resident memory (VmRSS, and the peak VmHWM, from /proc) of the serving process and its model's "
+            f"process (assistant/model_process.py) together {phase}, against a process that only imports torch, "
+            "sentence-transformers, faiss and gradio and loads the model (`scripts/bench_server.py: PARTS_RSS`); "
+            "the model's process holds a second copy of torch and the model. One measurement each: memory "
+            "does not jitter like time.",
             "",
             "Command: `python scripts/bench.py --only cold,memory`",
             "",
@@ -389,6 +391,7 @@ def section_batch(report: Report, index_dir: Path, tmp: Path, sizes: Sizes, quic
             f"| {ms(t.p50)} ms | {ms(t.p95)} ms | {x.bare:.0f}/s | {times(x.ratio)} | {x.errors} |"
         )
     unbatched = figures.level("unbatched", "api", 32)
+    in_process = figures.level(batching.IN_PROCESS, "api", 32)
     lines += [
         "",
         f"At 32 users the batched server answered {at32.result.throughput / unbatched.result.throughput:.1f} times "
@@ -399,7 +402,12 @@ def section_batch(report: Report, index_dir: Path, tmp: Path, sizes: Sizes, quic
         "`BATCHED_ANSWERING_CONCURRENCY`; 8 without), and FastAPI runs `/api/ask` in anyio's 40 worker "
         "threads: beyond 40 users the others wait for a thread, not for the model. Both servers run with "
         "CPython's GIL switch interval at 0.5 ms (webapp/server.py: `GIL_SWITCH_INTERVAL_S`), the rest "
-        "being equal.",
+        "being equal, and with the model in a child process of its own (assistant/model_process.py: one "
+        "torch thread per core but one, so one on two cores): in the server's process the model's Python "
+        "shares the GIL with the event loop and the request threads, and the server used about 1.2 of the "
+        f"2 cores. The third server at 32 users keeps the model in its own process: {in_process.result.throughput:.1f}/s "
+        f"at p50 {ms(in_process.result.timing().p50)} ms against {at32.result.throughput:.1f}/s at p50 "
+        f"{ms(at32.result.timing().p50)} ms.",
         "",
     ]
     report.sections["batch"] = "\n".join(lines)

@@ -7,6 +7,8 @@
   followed by a baseline measurement so that a ratio compares two moments of the shared machine that
   are seconds apart.
 - the Gradio chat endpoint through its HTTP API with 32 users, both servers.
+- at 32 users on `POST /api/ask`, a third server: batched, with the model in the server's own process
+  (GUIDE_MODEL_PROCESS=0) rather than in a child process of its own (assistant/model_process.py).
 
 Nothing here writes outside the temporary folder it is given.
 """
@@ -23,6 +25,7 @@ from bench_stats import QUESTIONS, Timing
 
 BATCH = 16
 USERS = (1, 4, 16, 32, 64)
+IN_PROCESS = "batched, model in the server's process"
 
 
 def bare_batched(model, seconds: float) -> Timing:
@@ -77,6 +80,7 @@ def user_curve(index_dir: Path, tmp: Path, seconds: float, users: tuple[int, ...
     servers = {
         "batched": ColdServer(index_dir, tmp),
         "unbatched": ColdServer(index_dir, tmp, env={"GUIDE_BATCHING": "0"}),
+        IN_PROCESS: ColdServer(index_dir, tmp, env={"GUIDE_MODEL_PROCESS": "0"}),
     }
     levels: list[Level] = []
     try:
@@ -85,6 +89,8 @@ def user_curve(index_dir: Path, tmp: Path, seconds: float, users: tuple[int, ...
         plan = [("api", n) for n in users] + [("gradio", 32)]
         for endpoint, n in plan:
             for name, server in servers.items():
+                if name == IN_PROCESS and (endpoint, n) != ("api", 32):
+                    continue
                 result = load.run(server.url, n, seconds=seconds, endpoints=(endpoint,))
                 bare = bare_batched(model, min(seconds / 2, 3.0)).p50
                 levels.append(Level(name, endpoint, n, result, bare))

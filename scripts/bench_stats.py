@@ -103,13 +103,27 @@ def interleaved(
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
-    """(resident memory now, peak resident memory) of a process in MiB, from /proc (Linux)."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) / 1024  # kB -> MiB
-    return fields.get("VmRSS", math.nan), fields.get("VmHWM", math.nan)
+    """(resident memory now, peak resident memory) in MiB of a process and its children (the server and
+    its model's process, assistant/model_process.py), from /proc (Linux)."""
+    now = peak = 0.0
+    for process in [pid, *children(pid)]:
+        fields = {}
+        for line in Path(f"/proc/{process}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024  # kB -> MiB
+        now += fields.get("VmRSS", math.nan)
+        peak += fields.get("VmHWM", math.nan)
+    return now, peak
+
+
+def children(pid: int) -> list[int]:
+    """Every descendant of a process (Linux: /proc/<pid>/task/<tid>/children)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *children(int(child))]
+    return found
 
 
 def ms(value: float) -> str:

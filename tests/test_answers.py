@@ -155,3 +155,12 @@ def test_a_word_of_the_follow_up_is_judged_like_the_search_not_against_the_joine
 def test_r_as_texting_is_not_the_r_language(guide_assistant):
     answer = guide_assistant.ask("what kinds of machine learning r there")
     assert not answer.citations[0].section.endswith("Languages"), answer.citations[0].section
+
+
+@pytest.mark.parametrize("level", ["junior", "senior"])
+def test_their_salary_after_a_level_is_that_levels_salary(guide_assistant, level):
+    first = f"Tell me about {level} roles"
+    answer = guide_assistant.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer.answer}]
+    salary = guide_assistant.ask("what about their salary?", history)
+    assert salary.citations[0].section.split(" > ")[-1].lower().startswith(level)

@@ -63,6 +63,7 @@ def create_app(settings: Settings, live: LiveAssistant | None = None) -> fastapi
         check_every=INDEX_CHECK_S,
         batching=settings.batching,
         batch_wait_ms=settings.batch_wait_ms,
+        model_process=settings.model_process,
     )
     origins = AllowedOrigins.parse(settings.allowed_origins)
     # FastAPIOffline serves Swagger UI from its wheel: FastAPI's default docs page loads it from a CDN.

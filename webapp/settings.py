@@ -60,6 +60,9 @@ class Settings:
     # Concurrent questions share model calls (assistant/batching.py), gathered for at most batch_wait_ms
     # while people ask at once; GUIDE_BATCHING=0 or --no-batching encodes one call at a time, for comparison.
     batching: bool = field(default_factory=lambda: _flag("GUIDE_BATCHING", "1"))
+    # The model runs in a child process of its own (assistant/model_process.py); GUIDE_MODEL_PROCESS=0 runs
+    # it in the server's process, for comparison.
+    model_process: bool = field(default_factory=lambda: _flag("GUIDE_MODEL_PROCESS", "1"))
     batch_wait_ms: float | None = field(default_factory=lambda: _env_float("GUIDE_BATCH_WAIT_MS"))  # None: its default
 
     @property
