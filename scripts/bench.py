@@ -405,7 +405,7 @@ def section_batch(report: Report, index_dir: Path, tmp: Path, sizes: Sizes, quic
         "being equal, and with the model in a child process of its own (assistant/model_process.py: one "
         "torch thread per core but one, so one on two cores): in the server's process the model's Python "
         "shares the GIL with the event loop and the request threads, and the server used about 1.2 of the "
-        f"2 cores. The third server at 32 users keeps the model in its own process: {in_process.result.throughput:.1f}/s "
+        f"2 cores. The third server at 32 users keeps the model in the server's own process: {in_process.result.throughput:.1f}/s "
         f"at p50 {ms(in_process.result.timing().p50)} ms against {at32.result.throughput:.1f}/s at p50 "
         f"{ms(at32.result.timing().p50)} ms.",
         "",
