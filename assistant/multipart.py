@@ -82,7 +82,28 @@ def split_parts(question: str) -> list[str]:
     if comparison:
         return comparison
     parts = [p.strip(" ,;") for p in _SPLIT.split(question)]
-    parts = [p for p in parts if p]
+    parts = _with_prefaces([p for p in parts if p])
     if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
         return [question]
     return parts[:MAX_PARTS]
+
+
+_ASKS = re.compile(rf"\?\s*$|\b{_QUESTION_WORD}\b|\b(?:explain|compare|recommend|suggest|need|want)\b", re.IGNORECASE)
+
+
+def _with_prefaces(parts: list[str]) -> list[str]:
+    """A piece that asks nothing ("long term", "total beginner here", "physics grad") is the preface of
+    the question after it, not a part of its own."""
+    merged: list[str] = []
+    preface = ""
+    for part in parts:
+        if not _ASKS.search(part):
+            preface = f"{preface}, {part}" if preface else part
+            continue
+        merged.append(f"{preface}, {part}" if preface else part)
+        preface = ""
+    if preface:
+        if not merged:
+            return [preface]
+        merged[-1] = f"{merged[-1]}, {preface}"
+    return merged

@@ -57,3 +57,15 @@ def test_a_comparison_splits_into_one_question_per_thing_compared(question, part
 @pytest.mark.parametrize("question", ["Bootcamps vs", "vs degree?", "is it a vs the?"])
 def test_a_vs_without_two_things_stays_whole(question):
     assert split_parts(question) == [question]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "long term, does a degree help you climb faster",
+        "total beginner here, where do I even start",
+        "physics grad, good at math, which language should i start with?",
+    ],
+)
+def test_a_preface_that_asks_nothing_is_not_a_part_of_its_own(question):
+    assert split_parts(question) == [question]
