@@ -63,6 +63,10 @@ BLINDS = (
         "neighbouring bullets with a bullet sign was split into those bullets before the first run)",
         "runs": {
             "before (main at aa2f882, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01.before.jsonl",
+            "after (fourth round, main at 99d320e, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.after.jsonl",
         },
     },
     {
@@ -75,6 +79,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.after.jsonl",
+            "after the fourth round (main at 99d320e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.fourth.jsonl",
         },
     },
     {
@@ -92,6 +100,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.third.jsonl",
+            "after the fourth round (main at 99d320e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.fourth.jsonl",
         },
     },
 )
