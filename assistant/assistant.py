@@ -125,7 +125,7 @@ class Assistant:
             hits, relevance = self._search(part, part_context, k, whole=False)
             # A part that leans on the one before must not just find that part's passage again; two things
             # compared may well be in one passage ("pytorch vs tensorflow").
-            fresh = [h for h in hits if h.chunk.id not in led] or hits if leans else hits
+            fresh = ([h for h in hits if h.chunk.id not in led] or hits) if leans else hits
             answered.append((part, fresh if relevance.covered else None))
             missing += relevance.missing
             if relevance.covered:
@@ -180,15 +180,10 @@ class Assistant:
 
         def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
             foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
-            if search.text == query.text:
-                rest, named = self.embedder.embed([without_terms(query.text, unknown) or "?", foreign])
-            else:
-                # Measured like the search: the mean of the question's own vector and the joined one's.
-                own, joined, named = self.embedder.embed(
-                    [without_terms(query.text, unknown) or "?", without_terms(search.text, unknown) or "?", foreign]
-                )
-                rest = (own + joined) / 2
-            return self.retriever.closest(rest), float((self._occupation_anchors() @ named).mean())
+            # Measured like the search: with a context, the mean of the question's own vector and the joined one's.
+            texts = dict.fromkeys(without_terms(t, unknown) or "?" for t in (query.text, search.text))
+            *rests, named = self.embedder.embed([*texts, foreign])
+            return self.retriever.closest(sum(rests) / len(rests)), float((self._occupation_anchors() @ named).mean())
 
         return judge(
             hits,

@@ -87,10 +87,7 @@ ENGLISH_MARKERS = STOPWORDS - {"a", "i", "is", "me", "no", "on", "do", "die", "a
 
 # How people text, read as the words they stand for (English, any guide): "r" is "are" only before a
 # pronoun, a determiner or "there" ("what kinds of ml r there"), so "should I learn r" keeps the language.
-TEXTING = (
-    (r"\br(?= (?:there|you|u|they|we|the|these|those|some|any|all|ur|your|my|most|more)\b)", "are"),
-    (r"\bur(?= (?:\w+ )?(?:job|career|degree|skills?|background|experience|options?|plan)s?\b)", "your"),
-)
+TEXTING = ((r"\br(?= (?:there|you|u|they|we|the|these|those|some|any|all|ur|your|my|most|more)\b)", "are"),)
 
 # What a word the guide never uses reads as, to the model (assistant/retrieval.py, Retriever.senses):
 # a thing one could look up and find missing from the guide ("Toronto", "equity", "Kubernetes"), or a

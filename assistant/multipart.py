@@ -27,54 +27,44 @@ _SPLIT = re.compile(
 MIN_PART_WORDS = 2
 
 
-_VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+_VERSUS = frozenset({"vs", "versus"})
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "some"})
-_WORD = re.compile(r"[\w/+#.'-]*\w")
-
-
-def _is_name_word(token: str) -> bool:
-    """A word that can be part of what is compared: not a stop word ("is", "which", "to")."""
-    return bool(_WORD.fullmatch(token)) and token.lower() not in STOPWORDS
+_TOKEN = re.compile(r"[\w/+#'-]*\w|[^\w\s]+")  # a word, or a run of punctuation
 
 
 def compared(question: str) -> list[str] | None:
     """ "A vs B" (up to MAX_PARTS things, "versus" too): the question once per thing, or None. A thing is
     the run of words next to "vs" up to a stop word or punctuation, with a determiner before it."""
-    pieces = _VERSUS.split(question)
-    if len(pieces) < 2 or len(pieces) > MAX_PARTS:
+    tokens = [(t.group(), t.start(), t.end()) for t in _TOKEN.finditer(question)]
+    marks = [i for i, (text, _, _) in enumerate(tokens) if text.lower() in _VERSUS]
+    if not marks or len(marks) >= MAX_PARTS:
         return None
-    before = pieces[0].split(" ")
-    start = len(before)
-    while start > 0 and _is_name_word(before[start - 1]):
+
+    def named(i: int) -> bool:
+        word = tokens[i][0].lower().replace("'", "") if 0 <= i < len(tokens) else ""
+        return word[:1].isalnum() and word not in STOPWORDS  # "what's" is "whats", a stop word
+
+    def determiner(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i][0].lower() in _DETERMINERS
+
+    start = marks[0]
+    while named(start - 1):
         start -= 1
-    if start > 0 and before[start - 1].lower() in _DETERMINERS:
-        start -= 1
-    prefix, things = " ".join(before[:start]), [" ".join(before[start:])]
-    suffix = ""
-    for n, piece in enumerate(pieces[1:], start=1):
-        tokens = re.findall(r"\S+", piece)
-        end = 1 if tokens and tokens[0].lower() in _DETERMINERS else 0
-        while (
-            end < len(tokens)
-            and _is_name_word(tokens[end].rstrip(",.;:?!-"))
-            and tokens[end] == tokens[end].rstrip(",.;:?!-")
-        ):
+    if start == marks[0]:
+        return None
+    start -= determiner(start - 1)
+    things = [question[tokens[start][1] : tokens[marks[0] - 1][2]]]
+    for n, mark in enumerate(marks):
+        begin = mark + 1 + (mark + 1 < len(tokens) and tokens[mark + 1][0] == ".")  # "vs."
+        begin += determiner(begin)
+        end = begin
+        while named(end):
             end += 1
-        if end < len(tokens) and _is_name_word(tokens[end].rstrip(",.;:?!-")):
-            end += 1  # the last word of the thing, with the punctuation after it going to the suffix
-            last = tokens[end - 1]
-            tokens[end - 1] = last.rstrip(",.;:?!-")
-            rest = last[len(tokens[end - 1]) :]
-        else:
-            rest = ""
-        things.append(" ".join(tokens[:end]))
-        if n == len(pieces) - 1:
-            suffix = rest + (" " if rest or end < len(tokens) else "") + " ".join(tokens[end:])
-        elif end < len(tokens):
-            return None  # "A vs B which ... vs C": not a plain list of things
-    if any(not t or t.lower() in _DETERMINERS for t in things):
-        return None
-    return [" ".join(f"{prefix} {t}".split()) + (suffix.rstrip() if suffix.strip() else "") for t in things]
+        if end == begin or (n + 1 < len(marks) and end != marks[n + 1]):
+            return None  # nothing after "vs", or "A vs B which ... vs C": not a plain list of things
+        things.append(question[tokens[begin - determiner(begin - 1)][1] : tokens[end - 1][2]])
+    prefix, suffix = question[: tokens[start][1]], question[tokens[end - 1][2] :]
+    return [" ".join(f"{prefix}{thing}{suffix}".split()) for thing in things]
 
 
 def split_parts(question: str) -> list[str]:
