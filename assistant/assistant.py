@@ -195,6 +195,7 @@ class Assistant:
             things={t: sense.thing for t, sense in query.senses},
             scope={t: sense.scope for t, sense in query.senses},
             jobs={t: sense.job for t, sense in query.senses},
+            classes={t: sense.word_class for t, sense in query.senses},
             text=query.text,
             # Only a whole question that stands alone is compared with the passages' questions: a part
             # ("and what should they study?") or a follow-up ("and for seniors?") is not asked like one.

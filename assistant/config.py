@@ -39,9 +39,11 @@ class Config:
     dense_clear: float = 0.50  # ... and this, when every topic word of the question is foreign
     residual_floor: float = 0.30  # with the foreign words deleted, the rest must match the guide this well
     occupation_floor: float = 0.34  # job titles score 0.35-0.47 against the anchors; "hype", "prod" 0.12-0.30
-    pull_floor: float = 0.04  # foreign words pulling more than this away from the guide are its subject
+    pull_floor: float = (
+        0.04  # foreign words (jobs; nouns, names) pulling more than this away from the guide are its subject
+    )
     carrying_pull: float = 0.25  # ... and with a pull this large and one guide word left, they carry it: refused
-    thing_floor: float = 0.04  # a foreign word reading this much more as a thing than as talk is a subject
+    thing_floor: float = 0.04  # a foreign noun or name reading this much more as a thing than as talk is a subject
     scope_floor: float = 0.38  # ... as is one this close to a topic the guide does not cover (guide.OUT_OF_SCOPE)
     question_floor: float = 0.35  # refused when no question the guide answers (PASSAGE_QUESTIONS) is this close
     # -- the answer (assistant/answer.py) ------------------------------------------------------------

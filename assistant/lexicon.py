@@ -43,7 +43,46 @@ GENERIC = frozenset(
     together couple task tasks deal
     two three four five six seven eight nine ten second third fourth fifth sixth seventh eighth
     former latter longer shorter harder easier faster slower bigger smaller read reading
+    everything everyone everybody anybody somebody nothing nobody whatever whoever
     """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+# How a clause that speaks of the person asking opens ("I'm a 35 yo accountant, ...", "my cousin works at
+# a bank, ..."): its words are who asks, not what is asked (assistant/relevance.py, about_asker).
+ASKER_OPENINGS = ("i'm", "im", "i am", "i've", "ive", "i have", "i was", "i'd been", "my")
+# ... and the words a clause that asks opens with, which end such background.
+QUESTION_OPENINGS = frozenset(
+    [
+        "what",
+        "which",
+        "how",
+        "where",
+        "when",
+        "why",
+        "who",
+        "whom",
+        "whose",
+        "should",
+        "can",
+        "could",
+        "is",
+        "are",
+        "am",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "was",
+        "were",
+        "has",
+        "have",
+        "any",
+        "anything",
+        "tell",
+        "give",
+        "list",
+    ]
 )
 
 # Ordinals people use to point at an item of the previous answer ("the fourth one", "the 2nd").

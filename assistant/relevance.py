@@ -17,7 +17,16 @@ not give. The decision combines:
   question); deleting "dimensionality reduction" from "dimensionality reduction like pca?" moves it
   away (pull < 0: the words were a paraphrase of the guide's topic);
 - `occupation`: how much the unknown words read as a job (mean cosine to guide.OCCUPATION_ANCHORS):
-  the likeliest off-topic question that shares the guide's words asks about another job.
+  the likeliest off-topic question that shares the guide's words asks about another job;
+- the word class (text.word_class, an English dictionary): a word that can only name something (a noun,
+  or a name the dictionary does not know: "bonus", "hours", "langchain") may be the question's subject;
+  one with a verb, adjective or adverb reading ("pivot", "remote", "mainly") is how people talk, as are
+  the words of a clause about the person asking ("I'm an accountant, ...": about_asker).
+
+An unknown word is a subject (what the answer must name as missing) when it is a name written with a
+capital or an acronym ("Toronto", "SQL"), close to a topic the guide says it lacks (guide.OUT_OF_SCOPE),
+a noun or name that reads as a thing to the model (`thing_floor`), or a noun or name whose deletion
+brings the question closer to the guide (`pull_floor`).
 
 Rules (thresholds in config.Config):
 - no unknown word: answered unless nothing is even loosely close (`dense_floor`, or `dense_no_topic`
@@ -40,11 +49,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Config
+from .lexicon import ASKER_OPENINGS, QUESTION_OPENINGS
 from .records import Hit
 from .text import GENERIC_TERMS, STOPWORDS, term, words
 
 MAX_PHRASE_WORDS = 3
 MAX_MISSING = 3
+NAMING = ("noun", "name", "short")  # text.word_class: the classes of words that may name a subject
 _NOT_PROSE = re.compile(r"<[^>]*>?|\]\([^)]*\)?|\b\w+:\S*|\S+\.[a-z]{2,}\S*|`[^`]*`")
 
 
@@ -82,16 +93,38 @@ def without_terms(text: str, unknown: tuple[str, ...]) -> str:
 def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     """Unknown terms written with a capital inside a sentence ("in Toronto", "Google's"): names of places,
     companies or products the guide never mentions are what the question is about, however little
-    they move its meaning. A word written all in capitals counts only when longer than four letters
-    (acronyms like "UX" are judged by meaning)."""
+    they move its meaning; so are acronyms the guide never uses ("SQL", "UX", "AWS")."""
     drop = set(unknown)
     names = []
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         tokens = re.findall(r"[A-Za-z][A-Za-z'-]*", sentence)
         for token in tokens[1:]:
-            if token[0].isupper() and not token.isupper() and any(term(w) in drop for w in words(token)):
+            acronym = token.isupper() and token.isalpha() and len(token) >= 2
+            if token[0].isupper() and (acronym or not token.isupper()) and any(term(w) in drop for w in words(token)):
                 names.append(token)
     return tuple(names)
+
+
+_CLAUSE = re.compile(r"([,.;:!?()]+|\s[-–—]+\s|\s(?:and|but|so)\s)")
+_ASKER = re.compile(r"^\s*(?:" + "|".join(re.escape(o) for o in ASKER_OPENINGS) + r")\b")
+
+
+def about_asker(text: str) -> frozenset[str]:
+    """Terms of the clauses that speak of the person asking ("I'm a 35 yo accountant, ...", "my cousin is a
+    data scientist at a bank, what does ..."), and of the statements that follow one until a question
+    starts ("I'm a career changer, 10 yrs in accounting. where do I start?"): who asks, not what is asked."""
+    background: set[str] = set()
+    speaking_of_asker = False
+    pieces = _CLAUSE.split(text.lower().replace("’", "'"))
+    for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
+        first = clause.split()[:1]
+        if _ASKER.match(clause):
+            speaking_of_asker = True
+        elif "?" in end or (first and first[0] in QUESTION_OPENINGS):
+            speaking_of_asker = False
+        if speaking_of_asker:
+            background.update(term(w) for w in words(clause))
+    return frozenset(background)
 
 
 def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[str]) -> tuple[str, ...]:
@@ -137,6 +170,7 @@ def judge(
     things: dict[str, float] | None = None,
     scope: dict[str, float] | None = None,
     jobs: dict[str, float] | None = None,
+    classes: dict[str, str] | None = None,
     text: str = "",
     asked: float | None = None,
     config: Config = Config(),
@@ -144,7 +178,8 @@ def judge(
     """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
     score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
     close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
-    (Retriever.senses; a word without an entry, like "u" or "45", is talk). `asked` is the best cosine of
+    (Retriever.senses; a word without an entry, like "u" or "45", is talk), `classes[term]` what a
+    dictionary makes of it (text.word_class; no entry: "other"). `asked` is the best cosine of
     a question that stands on its own to a question the guide's passages answer (None: not judged so)."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased, asking)
@@ -153,14 +188,21 @@ def judge(
     rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown and t not in asking}
     # The subjects the guide lacks: words that read as things one could look up, and names written with a
     # capital ("Toronto"). The other unknown words are how people talk ("tho", "bother", "mainly").
+    # A word that may name something (no verb, adjective or adverb reading) and reads as a thing to the
+    # model is a subject, unless it tells who asks ("I'm an accountant, ...").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
+    asker = about_asker(text)
+    kind = classes or {}
     subjects = tuple(
         t
         for t in unknown
         if t in named
-        or (things or {}).get(t, -1.0) >= config.thing_floor
+        or (kind.get(t) in NAMING and t not in asker and (things or {}).get(t, -1.0) >= config.thing_floor)
         or (scope or {}).get(t, 0.0) >= config.scope_floor
     )
+    # Nouns and names are the subject too when deleting them brings the question closer to the guide
+    # ("signing bonus" of a senior engineer's salary, "langchain" of what to learn).
+    nameable = tuple(t for t in unknown if kind.get(t) in ("noun", "name") and t not in subjects and t not in asker)
     if asked is not None and asked < config.question_floor:
         # Nothing the guide answers is asked like this ("how do I learn to play the guitar?" shares "learn"
         # with it, but no question its passages answer is near it).
@@ -171,24 +213,29 @@ def judge(
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)
         return Relevance(False, "no passage is close to the question", dense)
+    probed = probe(unknown) if nameable and probe is not None else None
+    if probed is not None and probed[0] - dense > config.pull_floor:
+        subjects += nameable
     if not rest:
         # Every topic word is foreign. Words of talk only ("ok im convinced, what first?"): judged as a
         # question without a topic. Foreign things: answered only when a passage is clearly close anyway
-        # ("what is dimensionality reduction?"). No probe: a question of junk costs no second encode.
+        # ("what is dimensionality reduction?"). Probed only for words that can name something: a question
+        # of junk costs at most one second encode.
         if not subjects and dense >= config.dense_no_topic:
             return Relevance(True, "a question without a topic of its own, close to a passage", dense, unknown)
         if subjects and dense >= config.dense_clear:
             return Relevance(True, "a passage is close although every topic word is foreign", dense, unknown)
         missing = missing_phrases(text, subjects or unknown, vocabulary) if text else unknown
         return Relevance(False, f"the guide never mentions {', '.join(missing[:3])}", dense, unknown, missing)
-    residual, occupation = probe(unknown) if probe is not None else (dense, 0.0)
+    residual, occupation = probed or (probe(unknown) if probe is not None else (dense, 0.0))
     pull = residual - dense
 
     def verdict(covered: bool, reason: str, missing: tuple[str, ...] = ()) -> Relevance:
         return Relevance(covered, reason, dense, unknown, missing, pull, occupation)
 
-    is_job = occupation >= config.occupation_floor or any(
-        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown
+    # The asker's own job ("I'm an accountant, ...") is not another occupation asked about.
+    is_job = (occupation >= config.occupation_floor and not asker.intersection(unknown)) or any(
+        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown if t not in asker
     )
     if pull > config.pull_floor and is_job:
         missing = missing_phrases(text, unknown, vocabulary) if text else unknown

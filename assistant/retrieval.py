@@ -33,7 +33,7 @@ from .guide import NOT_GUIDANCE, OCCUPATION_ANCHORS, OUT_OF_SCOPE, SUMMARIES
 from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .store import Store
-from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, words
+from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, word_class, words
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Sense:
     thing: float
     scope: float = 0.0  # cosine to the closest topic the guide says it does not cover (guide.OUT_OF_SCOPE)
     job: float = 0.0  # mean cosine to guide.OCCUPATION_ANCHORS: how much it reads as a job
+    word_class: str = "other"  # text.word_class: "noun", "name", "short" (words that may name a subject) or "other"
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class Retriever:
             )
             self._alias_vectors = self.embedder.embed(self._alias_words)
             self._anchor_vectors = anchors
+            word_class("guide")  # the dictionary loads on its first look-up (a third of a second)
 
     def senses(self, unknown: list[str]) -> dict[str, Sense]:
         """For words the guide never uses, what the model makes of each (at most max_aliases words a
@@ -211,7 +213,12 @@ class Retriever:
                 best = int(np.argmax(row))
                 thing = float(things[i].max() - talk[i].max())
                 self._senses[word] = Sense(
-                    term(self._alias_words[best]), float(row[best]), thing, float(scope[i].max()), float(jobs[i].mean())
+                    term(self._alias_words[best]),
+                    float(row[best]),
+                    thing,
+                    float(scope[i].max()),
+                    float(jobs[i].mean()),
+                    word_class(word),
                 )
         return {w: self._senses[w] for w in unknown if w in self._senses}
 

@@ -9,6 +9,9 @@ question and the guide alike. The word lists are data: English ones in `lexicon.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
 
 from .guide import PHRASES as _PHRASES
 from .guide import SYNONYMS
@@ -48,6 +51,21 @@ def stem(word: str) -> str:
 def term(word: str) -> str:
     """The canonical, stemmed form of one word."""
     return SYNONYMS.get(word) or SYNONYMS.get(stem(word)) or stem(word)
+
+
+@lru_cache(maxsize=65536)
+def word_class(word: str) -> str:
+    """What an English dictionary (lemminflect's) makes of a word: "noun" when it reads it only as a noun
+    ("dentist", "bonus", "hours"); "other" when it has a verb, adjective or adverb reading ("pivot",
+    "remote", "mainly"), which may be how people talk; for a word it does not know, "name" when it is
+    long enough to be one ("langchain", "udacity") and "short" otherwise ("sql", "gpu", but also chat
+    shorthand: "tho", "nah"). Cached (bounded): a stream of made-up words costs a look-up each."""
+    lemmas = getAllLemmas(word)
+    if lemmas:
+        return "noun" if set(lemmas) <= {"NOUN", "PROPN"} else "other"
+    if not word.isalpha():
+        return "other"
+    return "name" if len(word) >= 5 else "short"
 
 
 def content_terms(text: str) -> list[str]:

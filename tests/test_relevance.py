@@ -2,7 +2,8 @@
 
 from assistant.config import Config
 from assistant.records import Chunk, Hit
-from assistant.relevance import judge, missing_phrases, proper_nouns
+from assistant.relevance import about_asker, judge, missing_phrases, proper_nouns
+from assistant.text import word_class
 
 VOCABULARY = frozenset({"ml", "engine", "salary", "python", "phd", "research"})
 
@@ -36,11 +37,57 @@ def test_a_foreign_subject_with_the_rest_in_the_guides_words_is_answered_with_it
 def test_a_word_people_ask_with_is_not_named_as_missing():
     # "is python on the list?": "list" is not the guide's word, but its passages' questions use it for
     # several passages (Retriever.asking_terms), so it is how people ask, not a subject the guide lacks.
-    asked = dict(text="is python on the list?", things={"list": 0.06})
+    asked = dict(text="is python on the list?", things={"list": 0.06}, classes={"list": "noun"})
     flagged = judge(hits(0.55), ("python", "list"), VOCABULARY, probe(0.6), **asked)
     assert flagged.covered and flagged.missing == ("list",)  # without the asking words: a caveat
     verdict = judge(hits(0.55), ("python", "list"), VOCABULARY, probe(0.6), asking=frozenset({"list"}), **asked)
     assert verdict.covered and verdict.unknown == () and verdict.missing == ()
+
+
+def test_a_noun_that_pulls_the_question_away_from_the_guide_is_named():
+    # "what's a typical signing bonus for a senior ML engineer?": "bonus" reads as talk to the model's
+    # anchors, but it can only name something and deleting it brings the question closer to the guide.
+    terms = ("ml", "engine", "salary", "bonus")
+    text = "what's a typical bonus for an ML engineer's salary?"
+    named = judge(
+        hits(0.6), terms, VOCABULARY, probe(0.7), things={"bonus": -0.06}, classes={"bonus": "noun"}, text=text
+    )
+    assert named.covered and named.missing == ("bonus",)
+    # The same word with a verb reading ("pivot") is how people talk; a noun that moves the question away
+    # from the guide was a paraphrase of its topic.
+    talk = judge(
+        hits(0.6), terms, VOCABULARY, probe(0.7), things={"bonus": -0.06}, classes={"bonus": "other"}, text=text
+    )
+    assert talk.covered and talk.missing == ()
+    near = judge(
+        hits(0.6), terms, VOCABULARY, probe(0.55), things={"bonus": -0.06}, classes={"bonus": "noun"}, text=text
+    )
+    assert near.covered and near.missing == ()
+
+
+def test_words_about_the_person_asking_are_not_what_is_asked():
+    assert {"accountant", "mortgage"} <= about_asker("I'm a 35 yo accountant with a mortgage, can't quit for years")
+    # the statements that follow, until a question starts
+    persona = about_asker("I'm a 35 yo accountant, can't quit for years. Degree or bootcamp for data science?")
+    assert {"accountant", "quit"} <= persona and not {"degree", "bootcamp", "data"} & persona
+    assert "account" in about_asker("i'm a career changer, 10 yrs in accounting. where do i start with the math?")
+    assert {"cousin", "bank"} <= about_asker("my cousin is a ds at a bank, what does that job involve")
+    assert about_asker("what do accountants earn?") == frozenset()
+    text = "I'm an accountant, what salary can an ML engineer expect?"
+    verdict = judge(
+        hits(0.6), ("accountant", "salary", "ml", "engine"), VOCABULARY, probe(0.7),
+        things={"accountant": 0.19}, classes={"accountant": "noun"}, text=text,
+    )  # fmt: skip
+    assert verdict.covered and verdict.missing == ()
+
+
+def test_a_dictionary_tells_words_that_name_things_from_words_of_talk():
+    assert [word_class(w) for w in ("dentist", "hours", "mainly", "pivot", "remote")] == [
+        "noun", "noun", "other", "other", "other",
+    ]  # fmt: skip
+    assert [word_class(w) for w in ("langchain", "udacity", "tho", "sql", "2025")] == [
+        "name", "name", "short", "short", "other",
+    ]  # fmt: skip
 
 
 def test_another_occupation_is_refused_and_named():
@@ -74,6 +121,8 @@ def test_a_capitalised_name_is_named_even_when_it_barely_moves_the_question():
     )
     assert verdict.covered and verdict.missing == ("London",)
     assert proper_nouns("London pays well?", ("london",)) == ()  # the first word of a sentence says nothing
+    assert proper_nouns("do data scientists need SQL?", ("sql",)) == ("SQL",)  # an acronym the guide lacks
+    assert proper_nouns("are A-B tests part of it?", ("b",)) == ()
 
 
 def test_missing_phrases_keep_the_users_words_and_skip_markup():
