@@ -189,7 +189,8 @@ def judge(
     # The subjects the guide lacks: words that read as things one could look up, and names written with a
     # capital ("Toronto"). The other unknown words are how people talk ("tho", "bother", "mainly").
     # A word that may name something (no verb, adjective or adverb reading) and reads as a thing to the
-    # model is a subject, unless it tells who asks ("I'm an accountant, ...").
+    # model is a subject, as is one close to a topic the guide lacks, unless it tells who asks ("I'm an
+    # accountant, ...").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
     asker = about_asker(text)
     kind = classes or {}
@@ -197,8 +198,13 @@ def judge(
         t
         for t in unknown
         if t in named
-        or (kind.get(t) in NAMING and t not in asker and (things or {}).get(t, -1.0) >= config.thing_floor)
-        or (scope or {}).get(t, 0.0) >= config.scope_floor
+        or (
+            t not in asker
+            and (
+                (kind.get(t) in NAMING and (things or {}).get(t, -1.0) >= config.thing_floor)
+                or (scope or {}).get(t, 0.0) >= config.scope_floor
+            )
+        )
     )
     # Nouns and names are the subject too when deleting them brings the question closer to the guide
     # ("signing bonus" of a senior engineer's salary, "langchain" of what to learn).

@@ -92,6 +92,25 @@ def test_what_the_guide_never_mentions_is_named_first(server):
     assert ask(server, "What does a mid-level ML engineer earn?")["not_covered"] == []
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("what signing bonus do senior ML engineers get?", "bonus"),  # a noun the model reads as talk
+        ("should I learn langchain for NLP work?", "langchain"),  # a name no dictionary knows
+        ("how many hours a week does an ML engineer work?", "hours"),
+    ],
+)
+def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):
+    record = ask(server, question)
+    assert record["abstained"] or any(named in phrase for phrase in record["not_covered"])
+
+
+def test_who_asks_is_no_subject_of_the_question(server):
+    record = ask(server, "I'm an accountant with a mortgage, can't quit my job. Bootcamp or degree for data science?")
+    assert not record["abstained"] and record["not_covered"] == []
+    assert any("Bootcamps vs Degrees" in c["section"] for c in record["citations"][:2])
+
+
 @pytest.mark.parametrize("message", ["thanks!", "ok great", "bye"])
 def test_social_turns_get_a_short_reply_not_a_refusal_nor_a_repeat(server, message):
     history = turn("Do I need a PhD?", ask(server, "Do I need a PhD?"))
