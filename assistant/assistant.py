@@ -155,7 +155,7 @@ class Assistant:
             earlier = self.retriever.prepare(context)
             joined = f"{earlier.text} {query.text}"
             alone, with_context = self.embedder.embed([query.text, joined])
-            vector = (alone + with_context) / 2
+            vector = (1 - self.config.context_weight) * alone + self.config.context_weight * with_context
             # The question's own words count twice, and only they earn the heading bonus (focus): "and
             # for statistics?" after a maths question is about the Statistics section first.
             # The earlier subject's words count too, unless the question swaps in a subject of its own:

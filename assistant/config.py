@@ -30,6 +30,7 @@ class Config:
     max_aliases: int = 8  # words looked up per question for an alias
     # -- conversation (assistant/conversation.py) ----------------------------------------------------
     follow_ups: bool = True
+    context_weight: float = 0.5  # a follow-up's vector: this much of the joined text's, the rest its own
     # -- refusal (assistant/relevance.py) ------------------------------------------------------------
     abstention: str = "signals"  # "signals" (relevance.judge), "cosine" (best cosine < cosine_floor), "none"
     cosine_floor: float = 0.30  # the "cosine" rule, kept for the quality report
