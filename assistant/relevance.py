@@ -106,13 +106,15 @@ def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _CLAUSE = re.compile(r"([,.;:!?()]+|\s[-–—]+\s|\s(?:and|but|so)\s)")
+_AS_A = re.compile(r"^\s*as an? (.*)")
 _ASKER = re.compile(r"^\s*(?:" + "|".join(re.escape(o) for o in ASKER_OPENINGS) + r")\b")
 
 
 def about_asker(text: str) -> frozenset[str]:
     """Terms of the clauses that speak of the person asking ("I'm a 35 yo accountant, ...", "my cousin is a
     data scientist at a bank, what does ..."), and of the statements that follow one until a question
-    starts ("I'm a career changer, 10 yrs in accounting. where do I start?"): who asks, not what is asked."""
+    starts ("I'm a career changer, 10 yrs in accounting. where do I start?"), and a description that opens
+    a clause ("as a nurse, can I ...?"): who asks, not what is asked."""
     background: set[str] = set()
     speaking_of_asker = False
     pieces = _CLAUSE.split(text.lower().replace("’", "'"))
@@ -124,6 +126,12 @@ def about_asker(text: str) -> frozenset[str]:
             speaking_of_asker = False
         if speaking_of_asker:
             background.update(term(w) for w in words(clause))
+        elif described := _AS_A.match(clause):
+            # "as a nurse, can I ...?", "as a 40 year old career changer should I ...": the words up to the question
+            for word in described.group(1).split()[:MAX_PHRASE_WORDS]:
+                if word in QUESTION_OPENINGS or word in STOPWORDS:
+                    break
+                background.update(term(w) for w in words(word))
     return frozenset(background)
 
 

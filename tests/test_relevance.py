@@ -73,6 +73,8 @@ def test_words_about_the_person_asking_are_not_what_is_asked():
     assert "account" in about_asker("i'm a career changer, 10 yrs in accounting. where do i start with the math?")
     assert {"cousin", "bank"} <= about_asker("my cousin is a ds at a bank, what does that job involve")
     assert about_asker("what do accountants earn?") == frozenset()
+    assert about_asker("as a nurse can I get into AI?") == {"nurse"}
+    assert about_asker("as a 40 year old career changer, should I do a bootcamp?") == {"40", "year", "old"}
     text = "I'm an accountant, what salary can an ML engineer expect?"
     verdict = judge(
         hits(0.6), ("accountant", "salary", "ml", "engine"), VOCABULARY, probe(0.7),
