@@ -104,13 +104,17 @@ class Assistant:
         resolved = resolve(question, history) if self.config.follow_ups else Resolved(question)
         parts = split_parts(resolved.text)
         if len(parts) == 1:
-            result = self._answer_whole(question, resolved.text, resolved.context, k)
+            result = self._answer_whole(question, resolved.text, resolved.context, k, resolved.step)
         else:
             result = self._answer_parts(question, resolved.text, parts, resolved.context, k)
         return _with_latency(result, started)
 
-    def _answer_whole(self, question: str, text: str, context: str | None, k: int) -> Answer:
+    def _answer_whole(self, question: str, text: str, context: str | None, k: int, step: int = 0) -> Answer:
         hits, relevance = self._search(text, context, k)
+        stepped = self._step_from(context, step, hits, text) if step and context else None
+        if stepped is not None:
+            # "what's the next one?" asks for the passage after the one just answered, whatever it says.
+            return compose.compose(question, stepped, self.config, relevance.missing if relevance.covered else ())
         if relevance.covered:
             return compose.compose(question, hits, self.config, relevance.missing)
         return compose.abstain(question, _nearby(hits), self.title, relevance.missing)
@@ -137,6 +141,23 @@ class Assistant:
             # Every part found the same passage ("AWS vs GCP vs Azure"): one answer, not the same one thrice.
             return self._answer_whole(question, text, context, k)
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
+
+    def _step_from(self, context: str, step: int, hits: list[Hit], text: str) -> list[Hit] | None:
+        """Hits led by the passage next to (step +1) or before (-1) the one the earlier turn found: "and
+        the level after that?" after the mid-level salary is the senior one. None without such a one."""
+        earlier = self.retriever.search(self.retriever.prepare(context), k=1)
+        target = self.retriever.neighbour(earlier[0].chunk.id, step) if earlier else None
+        if target is None:
+            return None
+        found = [h for h in hits if h.chunk.id == target]
+        if not found:
+            # Not among the question's own hits: found by its heading, quoted as for the question.
+            heading = next(c.section for c in self.retriever.store.chunks if c.id == target)
+            wide = self.retriever.search(
+                self.retriever.prepare(f"{heading} {text}"), k=len(self.retriever.store.chunks)
+            )
+            found = [h for h in wide if h.chunk.id == target]
+        return found + [h for h in hits if h.chunk.id != target] if found else None
 
     def _search(self, text: str, context: str | None, k: int, whole: bool = True) -> tuple[list[Hit], Relevance]:
         """Hits for a question (with the earlier text it leans on) and whether the guide covers it.

@@ -6,6 +6,10 @@ much do they earn?", "at that level?"), ellipsis ("and for seniors?", "what abou
 topic word at all ("how long does that take?"). The turn it leans on is the latest exchange that
 answered something: a refused question, a greeting or a "thanks" lends no topic.
 
+A question that points before or after what was just answered ("and the level after that?") is answered
+from the passage next to the one the earlier turn found, in the guide's order, among those under the same
+heading (step_of).
+
 A reference to an item of the previous answer ("what is the fourth one for?", "the first of those",
 "which of the two takes longer?") is replaced by that item's text: the items are the previous answer's
 first list (as sent back in `history`: Markdown bullets or numbers), else the bullets of its first
@@ -23,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .lexicon import ORDINALS
+from .lexicon import ORDINALS, RELATIVE_STEPS
 from .text import GENERIC_TERMS, content_terms
 
 MAX_HISTORY_TURNS = 50  # only the most recent turns are looked at; older ones cannot change the answer
@@ -88,6 +92,7 @@ class Resolved:
     text: str
     context: str | None = None
     item_reference: bool = False
+    step: int = 0  # +1: the passage after the one the earlier turn found, -1: the one before (step_of)
 
 
 def exchanges(history: Sequence[Any] | None) -> list[Exchange]:
@@ -118,7 +123,7 @@ def keeps_subject(question: str) -> bool:
 
 
 def leans_on_context(question: str) -> bool:
-    if _LEANS_ON_CONTEXT.search(question) or _ITEM_REFERENCE.search(question):
+    if _LEANS_ON_CONTEXT.search(question) or _ITEM_REFERENCE.search(question) or step_of(question):
         return True
     return not has_topic(question)
 
@@ -181,6 +186,15 @@ def resolve_items(question: str, items: list[str]) -> str | None:
     return None
 
 
+_STEPS = [(re.compile(pattern, re.IGNORECASE), step) for pattern, step in RELATIVE_STEPS]
+
+
+def step_of(question: str) -> int:
+    """+1 when a question points at what comes after the passage just answered ("and the level after
+    that?", "the next one up"), -1 at what comes before it, 0 otherwise."""
+    return next((step for pattern, step in _STEPS if pattern.search(question)), 0)
+
+
 def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     """The question as it stands on its own, with the earlier turn's subject when it leans on one."""
     if not leans_on_context(question):
@@ -194,4 +208,4 @@ def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     # A question without a topic of its own ("at that level?") or one that points back ("what do they do at
     # that stage?") may mean what the answer named rather than what was asked: the answer's opening joins.
     with_answer = not has_topic(question) or bool(_POINTS_BACK.search(question))
-    return Resolved(question, subject_of(earlier, with_answer=with_answer))
+    return Resolved(question, subject_of(earlier, with_answer=with_answer), step=step_of(question))

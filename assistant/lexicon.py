@@ -85,6 +85,17 @@ QUESTION_OPENINGS = frozenset(
     ]
 )
 
+# How people point at the passage before or after the one just answered, in the guide's order ("and the
+# level after that?", "the next one up", "the stage before that"): +1 is the next, -1 the one before.
+RELATIVE_STEPS = (
+    (r"\b(?:next|following)\s+(?:one|level|stage|tier|band|rung)\b", 1),
+    (r"\b(?:one|level|stage|tier|band|rung)s?\s+(?:up|above|higher|after\s+(?:that|this|it))\b", 1),
+    (r"\b(?:after|above)\s+(?:that|this|it)\b", 1),
+    (r"\b(?:previous|preceding)\s+(?:one|level|stage|tier|band|rung)\b", -1),
+    (r"\b(?:one|level|stage|tier|band|rung)s?\s+(?:down|below|lower|before\s+(?:that|this|it))\b", -1),
+    (r"\b(?:before|below)\s+(?:that|this|it)\b", -1),
+)
+
 # Ordinals people use to point at an item of the previous answer ("the fourth one", "the 2nd").
 ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,

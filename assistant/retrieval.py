@@ -302,6 +302,24 @@ class Retriever:
             bonus[self._heading_index.get(t, [])] += self.config.heading_weight / len(topic - self.broad_terms)
         return bonus
 
+    def neighbour(self, chunk_id: str, step: int) -> str | None:
+        """The passage `step` places after (or before, step < 0) a passage in the guide's order, among the
+        passages under the same heading ("Senior ML Engineer" after "ML Engineer / Data Scientist"); None
+        at either end, for a passage without a parent heading, or for one that advertises."""
+        chunks = self.store.chunks
+        pos = next((i for i, c in enumerate(chunks) if c.id == chunk_id), None)
+        if pos is None or len(chunks[pos].section_path) < 2:
+            return None
+        parent, source = chunks[pos].section_path[:-1], chunks[pos].source
+        siblings = sorted(
+            (c.start_line, i)
+            for i, c in enumerate(chunks)
+            if c.source == source and c.section_path[:-1] == parent and not self._not_guidance[i]
+        )
+        order = [i for _, i in siblings]
+        at = order.index(pos) + step if pos in order else -1
+        return chunks[order[at]].id if 0 <= at < len(order) else None
+
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query to every unit of a small index, or to the dense_candidates nearest
         units of a large one (others get -1). Question units included: see `closest` for the guide's text."""

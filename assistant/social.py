@@ -15,6 +15,7 @@ import re
 from .lexicon import FOREIGN_FUNCTION_WORDS, GENERIC, SOCIAL, STOPWORDS
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WH = re.compile(r"\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
 _ASKS = re.compile(r"\?|\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
 _ABOUT_ME = re.compile(r"^\s*(who are you|what are you|what can you do|what do you do|help( me)?)\s*[?!.]*\s*$", re.I)
 ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS
@@ -46,8 +47,11 @@ def classify(message: str) -> str | None:
         return None
     if len(tokens) > 8:
         return None
+    asks_what = bool(_WH.search(message))
     for kind in ("thanks", "bye", "hello", "ack"):
         group = SOCIAL[kind]
+        if asks_what and kind != "hello":
+            continue  # "what is that?", "what should I do after that?" ask something; "hi, how are you?" does not
         if any(t in group for t in tokens) and all(t in group or t in STOPWORDS or _any_social(t) for t in tokens):
             return "greeting" if kind == "hello" else kind
     # A closing turn that asks nothing and names no topic: "perfect. that's all I needed, bye!", "ok that

@@ -66,6 +66,16 @@ def test_at_that_level_refers_to_the_level_just_answered(server):
     assert "5-8 years" in record["citations"][0]["excerpt"]
 
 
+def test_the_level_after_or_before_the_one_just_answered_is_the_next_band(server):
+    question = "What does a mid-level ML engineer earn?"
+    mid = turn(question, ask(server, question))
+    above = ask(server, "and the level after that?", mid)
+    assert above["citations"][0]["section"].endswith("Senior ML Engineer / Staff Scientist")
+    assert "$180K - $280K" in above["answer"]
+    below = ask(server, "what about the one below that?", mid)
+    assert below["citations"][0]["section"].endswith("Junior ML Engineer / Data Scientist")
+
+
 def test_a_question_in_two_parts_gets_a_source_and_a_lead_for_each(server):
     record = ask(server, "Do I need a PhD, and how much does a senior ML engineer earn?")
     top3 = " ".join(c["excerpt"] for c in record["citations"][:3])

@@ -8,6 +8,7 @@ from assistant.conversation import (
     leans_on_context,
     resolve,
     resolve_items,
+    step_of,
 )
 
 PROJECTS = (
@@ -129,3 +130,18 @@ def test_a_follow_up_that_points_back_keeps_the_subject_and_one_that_names_its_o
     assert keeps_subject("how long does that take?")
     assert not keeps_subject("what about statistics?")
     assert not keeps_subject("and for python?")
+
+
+def test_a_question_pointing_before_or_after_what_was_answered_steps_through_the_guide():
+    mid = [
+        {"role": "user", "content": "What does a mid-level ML engineer earn?"},
+        {"role": "assistant", "content": "ML Engineer / Data Scientist: $120K - $180K, 2-5 years."},
+    ]
+    assert [step_of(q) for q in ("and the level after that?", "the next one up?", "what's the level below that?")] == [
+        1, 1, -1,
+    ]  # fmt: skip
+    # "next step" is what to do next, not the passage after this one; no pointer at all is no step
+    assert [step_of(q) for q in ("what's my next step?", "what should I learn first?")] == [0, 0]
+    resolved = resolve("and the level after that?", mid)
+    assert resolved.step == 1 and resolved.context is not None and "mid-level" in resolved.context
+    assert resolve("and the level after that?", None).step == 0  # nothing to step from

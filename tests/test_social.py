@@ -33,6 +33,8 @@ def test_social_turns_and_other_languages_are_recognised(message, kind):
         "thanks, and what about books?",
         "is python good",
         "de facto standard?",
+        "what is that?",  # only stop words and "that", but it asks
+        "what should I do after that?",
     ],
 )
 def test_questions_are_not_social(message):
