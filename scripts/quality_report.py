@@ -57,6 +57,18 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01b",
+        "path": DATA / "blind-2026-12-01b.jsonl",
+        "about": "written for the fifth round (2026-12-01, morning), before any change of that round",
+        "runs": {
+            "before (main at 57d6929, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01b.before.jsonl",
+            "after (fifth round, main at 9eb70af, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01",
         "path": DATA / "blind-2026-12-01.jsonl",
         "about": "written for the fourth round (2026-12-01), before any change of that round (evidence that joined "
@@ -67,6 +79,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.after.jsonl",
+            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.fifth.jsonl",
         },
     },
     {
@@ -83,6 +99,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fourth.jsonl",
+            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.fifth.jsonl",
         },
     },
     {
@@ -104,6 +124,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.fourth.jsonl",
+            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.fifth.jsonl",
         },
     },
 )
