@@ -96,6 +96,10 @@ RELATIVE_STEPS = (
     (r"\b(?:before|below)\s+(?:that|this|it)\b", -1),
 )
 
+# Words that ask about a person's age ("am I too old at 45?", "is 22 too young to start?"), a subject
+# no career guide's words stand for (assistant/relevance.py, asks_about_age).
+AGE_WORDS = frozenset(["old", "older", "oldest", "age", "aged", "ageism", "young", "younger"])
+
 # Ordinals people use to point at an item of the previous answer ("the fourth one", "the 2nd").
 ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,

@@ -46,10 +46,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import Config
-from .lexicon import ASKER_OPENINGS, QUESTION_OPENINGS
+from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS
 from .records import Hit
 from .text import GENERIC_TERMS, STOPWORDS, term, words
 
@@ -267,3 +267,21 @@ def judge(
     if residual < config.residual_floor:
         return verdict(False, f"the guide never mentions {', '.join(missing[:3])}", missing)
     return verdict(True, "the guide covers the rest of the question", missing)
+
+
+def asks_about_age(text: str) -> bool:
+    """Whether a question asks about the asker's age ("am I too old at 45 to switch?", "is 22 too young?"),
+    which no career guide word stands for: an age word with "too" or a number, outside a clause that
+    only says who asks ("as a 40 year old, should I ...?")."""
+    found = [w for w in words(text) if w in AGE_WORDS]
+    if not found or any(term(w) in about_asker(text) for w in found):
+        return False
+    return "too" in words(text) or any(w.isdigit() and 16 <= int(w) <= 99 for w in words(text))
+
+
+def naming_age(verdict: Relevance, text: str, vocabulary: frozenset[str]) -> Relevance:
+    """An answered question about the asker's age gets "age" named as missing: the guide says nothing
+    about it, however close the rest of the question is to a passage."""
+    if verdict.covered and "age" not in vocabulary and "age" not in verdict.missing and asks_about_age(text):
+        return replace(verdict, missing=("age", *verdict.missing), reason="the guide says nothing about age")
+    return verdict

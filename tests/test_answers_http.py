@@ -108,6 +108,7 @@ def test_what_the_guide_never_mentions_is_named_first(server):
         ("what signing bonus do senior ML engineers get?", "bonus"),  # a noun the model reads as talk
         ("should I learn langchain for NLP work?", "langchain"),  # a name no dictionary knows
         ("how many hours a week does an ML engineer work?", "hours"),
+        ("am I too old at 50 to get into machine learning?", "age"),  # in no word of its own
     ],
 )
 def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):

@@ -2,7 +2,7 @@
 
 from assistant.config import Config
 from assistant.records import Chunk, Hit
-from assistant.relevance import about_asker, judge, missing_phrases, proper_nouns
+from assistant.relevance import about_asker, asks_about_age, judge, missing_phrases, naming_age, proper_nouns
 from assistant.text import word_class
 
 VOCABULARY = frozenset({"ml", "engine", "salary", "python", "phd", "research"})
@@ -144,3 +144,14 @@ def test_a_question_unlike_any_the_guide_answers_is_refused_even_when_it_shares_
     assert judge(hits(0.45), ("python", "book"), words, asked=0.6).covered
     assert judge(hits(0.45), ("python", "book"), words, asked=None).covered  # not judged so: a follow-up
     assert judge(hits(0.45), ("python", "book"), words, asked=0.2, config=Config(question_floor=0.0)).covered
+
+
+def test_a_question_about_the_askers_age_names_age_as_missing():
+    assert asks_about_age("am I too old at 45 to switch into AI?")
+    assert asks_about_age("im 47, am i too old to switch into ml")
+    assert asks_about_age("is 22 too young to start?")
+    assert not asks_about_age("as a 40 year old, should I do a bootcamp?")  # who asks, not what is asked
+    assert not asks_about_age("how old is the field?") and not asks_about_age("I'm 35, bootcamp or degree?")
+    answered = judge(hits(0.5), ("switch", "ml"), VOCABULARY | {"switch"}, text="am I too old at 45 to switch into ML?")
+    assert naming_age(answered, "am I too old at 45 to switch into ML?", VOCABULARY).missing == ("age",)
+    assert naming_age(answered, "should I switch into ML?", VOCABULARY).missing == ()
