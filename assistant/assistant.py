@@ -98,7 +98,7 @@ class Assistant:
             if exc.kind != "empty":
                 raise
             return Answer(question="", answer=str(exc), abstained=False, citations=(), kind="empty")
-        turn = social.classify(question)
+        turn = social.classify(question, self.retriever.vocabulary)
         if turn is not None:
             return _with_latency(compose.social(question, turn, self.title), started)
         resolved = resolve(question, history) if self.config.follow_ups else Resolved(question)

@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     then there these they thing things this those through to too under until up us very want was way
     we were what whats when where which while who whom why will with would you your yours yourself
     hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
-    without within vs versus
+    without within vs versus u ur
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -116,9 +116,9 @@ SOCIAL = {
     ),
     "bye": frozenset(["bye", "goodbye", "goodnight", "later", "see", "ya", "cya", "farewell", "night"]),
     "ack": frozenset(
-        ["ok", "okay", "k", "great", "cool", "nice", "awesome", "perfect", "got", "it", "gotcha", "understood", "sounds", "good", "fine", "alright", "right", "sure", "yes", "yeah", "yep", "no", "nope", "wow", "interesting", "makes", "sense", "clear", "fair", "enough", "neat", "excellent", "brilliant", "amazing", "super", "lovely", "that", "this"]
+        ["ok", "okay", "k", "great", "cool", "nice", "awesome", "perfect", "got", "it", "gotcha", "understood", "sounds", "good", "fine", "alright", "right", "sure", "yes", "yeah", "yep", "no", "nope", "wow", "interesting", "makes", "sense", "clear", "fair", "enough", "neat", "excellent", "brilliant", "amazing", "super", "lovely", "that", "this", "lol", "haha", "rock", "rocks", "best", "legend"]
     ),
-    "hello": frozenset(["hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "greetings", "there", "yo", "sup"]),
+    "hello": frozenset(["hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "greetings", "there", "yo", "sup", "hola", "bonjour", "hallo", "salut", "ciao"]),
 }  # fmt: skip
 
 # Frequent function words of other languages written in Latin script. A message with several of these
@@ -135,6 +135,8 @@ FOREIGN_FUNCTION_WORDS = frozenset(
     o os as um uma é são como para com mas mais quanto qual onde eu quero posso preciso
     de het een en van ik je wij zijn hoeveel welke waar
     sehr bitte danke hallo muy gracias hola très merci bonjour grazie obrigado
+    guten tag morgen abend tschüss ciao salut bonsoir beaucoup buenos buenas días dias tardes noches
+    adiós adios buongiorno buonasera arrivederci olá obrigada bom dia tudo bem goedemorgen dank
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 ENGLISH_MARKERS = STOPWORDS - {"a", "i", "is", "me", "no", "on", "do", "die", "as", "an", "be", "so", "to", "in"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import FOREIGN_FUNCTION_WORDS, GENERIC, SOCIAL, STOPWORDS
+from .text import term
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 _WH = re.compile(r"\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
@@ -37,7 +38,7 @@ def is_foreign(message: str) -> bool:
     return foreign >= 2 and foreign > english or (accented and foreign >= 1 and english == 0)
 
 
-def classify(message: str) -> str | None:
+def classify(message: str, topic_words: frozenset[str] = frozenset()) -> str | None:
     if _ABOUT_ME.match(message):
         return "greeting"
     if is_foreign(message):
@@ -55,15 +56,21 @@ def classify(message: str) -> str | None:
         if any(t in group for t in tokens) and all(t in group or t in STOPWORDS or _any_social(t) for t in tokens):
             return "greeting" if kind == "hello" else kind
     # A closing turn that asks nothing and names no topic: "perfect. that's all I needed, bye!", "ok that
-    # makes sense now, thanks": words of a question's form may be in it; a goodbye or thanks decides.
-    if (
-        len(tokens) <= 12
-        and not _ASKS.search(message)
-        and all(t in STOPWORDS or t in GENERIC or _any_social(t) for t in tokens)
-    ):
-        for kind in ("bye", "thanks", "hello", "ack"):
-            if any(t in SOCIAL[kind] for t in tokens):
-                return "greeting" if kind == "hello" else kind
+    # makes sense now, thanks": words of a question's form may be in it; a goodbye or thanks decides. With
+    # a thanks or a goodbye, so may words that are no topic of the guide's (`topic_words`, when given):
+    # "thanks, that clears it up".
+    if len(tokens) <= 12 and not _ASKS.search(message):
+        closing = any(t in SOCIAL["thanks"] or t in SOCIAL["bye"] for t in tokens)
+        if all(
+            t in STOPWORDS
+            or t in GENERIC
+            or _any_social(t)
+            or (closing and bool(topic_words) and term(t) not in topic_words)
+            for t in tokens
+        ):
+            for kind in ("bye", "thanks", "hello", "ack"):
+                if any(t in SOCIAL[kind] for t in tokens):
+                    return "greeting" if kind == "hello" else kind
     return None
 
 

@@ -19,6 +19,12 @@ from assistant.social import classify
         ("Wie viel verdient ein Data Scientist?", "language"),
         ("Quel diplôme faut-il pour devenir data scientist ?", "language"),
         ("机器学习工程师的工资是多少", "language"),
+        ("guten Tag, wie geht's?", "language"),
+        ("merci beaucoup", "language"),
+        ("ciao", "greeting"),
+        ("you're the best", "ack"),
+        ("lol ok", "ack"),
+        ("thank u so much!!", "thanks"),
     ],
 )
 def test_social_turns_and_other_languages_are_recognised(message, kind):
@@ -53,3 +59,12 @@ def test_questions_are_not_social(message):
 )
 def test_a_closing_turn_with_words_of_a_questions_form_is_social_and_a_question_is_not(message, kind):
     assert classify(message) == kind
+
+
+def test_a_thanks_with_words_that_are_no_topic_of_the_guide_is_social_and_other_words_are_not():
+    topics = frozenset({"salary", "mlop", "python", "book"})
+    assert classify("thanks, that clears it up", topics) == "thanks"
+    assert classify("thanks, tell me about mlops", topics) is None
+    # without a thanks or a goodbye, words the guide never uses are a question, however polite
+    assert classify("should i buy bitcoin right now", topics) is None
+    assert classify("Recommend a good thriller novel", topics) is None
