@@ -99,6 +99,7 @@ OUT_OF_SCOPE = (
     "part-time work or study",
     "a certification or certificate",
     "freelancing or consulting",
+    "the price or fees of a course or program, or whether it is free",
 )
 
 # What a question about another job reads like, to the model (assistant/relevance.py).
