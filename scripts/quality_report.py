@@ -57,6 +57,19 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01c",
+        "path": DATA / "blind-2026-12-01c.jsonl",
+        "about": "written during the fifth round (2026-12-01), after its first changes had been measured on "
+        "blind-2026-12-01b, before the round's last changes (age, social turns, course prices)",
+        "runs": {
+            "before (main at 9eb70af, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01c.before.jsonl",
+            "after (end of the fifth round, main at 5af5aa9, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01b",
         "path": DATA / "blind-2026-12-01b.jsonl",
         "about": "written for the fifth round (2026-12-01, morning), before any change of that round",
@@ -66,6 +79,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.after.jsonl",
+            "end of the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.end.jsonl",
         },
     },
     {
@@ -79,7 +96,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.after.jsonl",
-            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-12-01.fifth.jsonl",
@@ -99,7 +116,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fourth.jsonl",
-            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fifth.jsonl",
@@ -124,7 +141,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.fourth.jsonl",
-            "after the fifth round (main at 9eb70af, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-11-30.fifth.jsonl",
