@@ -129,6 +129,8 @@ PHRASES = [
         (r"\bfast\.?ai\b", "fastai"),
         (r"\bself[- ]driving\b", "autonomous"),
         (r"\blanguage models?\b", "llm"),
+        (r"\bpart[- ]time\b", "parttime"),  # one word, so that the scope judge sees it (OUT_OF_SCOPE)
+        (r"\b(?:laid|lay|laying) off\b", "layoffs"),
         (r"\b(?:ai )?pms?\b", "ai product manager"),
         (r"\bmles?\b", "ml engineer"),
         (r"\blin(?:ear)?\.? ?alg(?:ebra)?\b", "linear algebra"),

@@ -146,7 +146,13 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
     i = 0
     while i < len(tokens):
         if not any(term(w) in drop for w in words(tokens[i])):
-            i += 1
+            pair = " ".join(tokens[i : i + 2])
+            alone = {term(w) for token in tokens[i : i + 2] for w in words(token)}
+            if i + 1 < len(tokens) and {term(w) for w in words(pair)} - alone & drop:
+                phrases.append(pair)  # two words the thesaurus reads as one ("laid off", "part time")
+                i += 2
+            else:
+                i += 1
             continue
         phrase = [tokens[i]]
         i += 1

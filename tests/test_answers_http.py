@@ -110,6 +110,7 @@ def test_what_the_guide_never_mentions_is_named_first(server):
         ("how many hours a week does an ML engineer work?", "hours"),
         ("am I too old at 50 to get into machine learning?", "age"),  # in no word of its own
         ("is the fast.ai course free?", "free"),  # close to a topic the guide lacks (guide.OUT_OF_SCOPE)
+        ("can I study for a masters part time?", "part time"),  # two words the thesaurus joins
     ],
 )
 def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):

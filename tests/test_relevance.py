@@ -132,6 +132,9 @@ def test_missing_phrases_keep_the_users_words_and_skip_markup():
     assert missing_phrases("in Toronto, in Canadian dollars", unknown, VOCABULARY) == ("Toronto", "Canadian dollars")
     assert missing_phrases("do ML engineers get stock options?", ("stock",), VOCABULARY) == ("stock options",)
     assert missing_phrases("<img onerror=x> Toronto?", ("onerror", "toronto"), VOCABULARY) == ("Toronto",)
+    # two words the thesaurus reads as one (guide.PHRASES) are named as written
+    assert missing_phrases("how many got laid off in 2025?", ("layoff",), VOCABULARY) == ("laid off",)
+    assert missing_phrases("a part time masters?", ("parttime",), VOCABULARY) == ("part time",)
 
 
 def test_a_question_unlike_any_the_guide_answers_is_refused_even_when_it_shares_its_words():
