@@ -57,13 +57,22 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01d",
+        "path": DATA / "blind-2026-12-01d.jsonl",
+        "about": "written at the end of the fifth round (2026-12-01), before its last change (part time, laid off)",
+        "runs": {
+            "before (main at 7e63fc4, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01d.before.jsonl",
+            "after (main at 6fac071, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01d.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01c",
         "path": DATA / "blind-2026-12-01c.jsonl",
         "about": "written during the fifth round (2026-12-01), after its first changes had been measured on "
-        "blind-2026-12-01b, before the round's last changes (age, social turns, course prices)",
+        "blind-2026-12-01b, before the round's last changes (age, social turns, course prices, part time)",
         "runs": {
             "before (main at 9eb70af, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01c.before.jsonl",
-            "after (end of the fifth round, main at 5af5aa9, POST /api/ask)": ROOT
+            "after (end of the fifth round, main at 6fac071, POST /api/ask)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-12-01c.after.jsonl",
@@ -79,7 +88,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.after.jsonl",
-            "end of the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
+            "end of the fifth round (main at 6fac071, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-12-01b.end.jsonl",
@@ -96,7 +105,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.after.jsonl",
-            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 6fac071, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-12-01.fifth.jsonl",
@@ -116,7 +125,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fourth.jsonl",
-            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 6fac071, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fifth.jsonl",
@@ -141,7 +150,7 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.fourth.jsonl",
-            "after the fifth round (main at 5af5aa9, POST /api/ask; not looked at)": ROOT
+            "after the fifth round (main at 6fac071, POST /api/ask; not looked at)": ROOT
             / "docs"
             / "eval"
             / "blind-2026-11-30.fifth.jsonl",
