@@ -26,7 +26,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import OCCUPATION_ANCHORS, TITLE
 from .multipart import split_parts
 from .records import Answer, Hit
-from .relevance import Relevance, judge, naming_age, without_terms
+from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
 from .text import term, words
@@ -223,7 +223,8 @@ class Assistant:
             asked=max((h.asked for h in hits if h.asked is not None), default=None) if alone else None,
             config=self.config,
         )
-        return naming_age(verdict, query.text, self.retriever.vocabulary)
+        verdict = naming_age(verdict, query.text, self.retriever.vocabulary)
+        return naming_titles(verdict, query.text, self.retriever.job_titles)
 
     def _occupation_anchors(self) -> np.ndarray:
         if self._anchors is None:

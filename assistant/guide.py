@@ -82,6 +82,11 @@ NOT_GUIDANCE = frozenset({"Need AI/ML Career Guidance?"})
 # Sections that sum the guide up: the lead for a broad question that names no topic of its own.
 SUMMARIES = ("TL;DR", "Next Steps", "Bootcamps vs Degrees")
 
+# Sections whose subsections are headed by job titles ("Data Scientist", "Senior ML Engineer / Staff Scientist"):
+# a question naming a job of the same head the guide never names ("data engineer", "prompt engineer") asks
+# about another occupation (assistant/relevance.py, JobTitles).
+OCCUPATION_SECTIONS = frozenset({"AI/ML Career Roles", "Career Progression and Salaries"})
+
 # What readers of a careers guide ask about that this guide does not cover at all: a question's word close
 # to one of these (by the model, Retriever.senses) is a subject the answer must name as missing. The
 # guide's own scope statement, one line a topic; a new guide lists its own.

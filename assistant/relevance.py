@@ -45,13 +45,13 @@ Not handled: a question about a foreign subject phrased entirely in the guide's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .config import Config
 from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS
 from .records import Hit
-from .text import GENERIC_TERMS, STOPWORDS, term, words
+from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
 
 MAX_PHRASE_WORDS = 3
 MAX_MISSING = 3
@@ -291,3 +291,65 @@ def naming_age(verdict: Relevance, text: str, vocabulary: frozenset[str]) -> Rel
     if verdict.covered and "age" not in vocabulary and "age" not in verdict.missing and asks_about_age(text):
         return replace(verdict, missing=("age", *verdict.missing), reason="the guide says nothing about age")
     return verdict
+
+
+@dataclass(frozen=True)
+class JobTitles:
+    """The guide's job titles, read from the headings of its sections of jobs (guide.OCCUPATION_SECTIONS):
+    for the last word of each title (its head: "engineer", "scientist"), the words that stand right before
+    it in a title ("ml"; "data", "research"); and the words that may come before any head: the other
+    words of titles ("junior", "senior", "ai"), one-word titles ("principal", "staff") and the words of
+    every other heading ("nlp", "vision"): "senior data scientist", "nlp engineer" are the guide's jobs."""
+
+    kinds: dict[str, frozenset[str]]
+    free: frozenset[str]
+
+    @classmethod
+    def from_headings(cls, paths: Iterable[tuple[str, ...]], sections: frozenset[str]) -> JobTitles:
+        kinds: dict[str, set[str]] = {}
+        free: set[str] = set()
+        for path in paths:
+            for depth, heading in enumerate(path):
+                if depth == 0 or path[depth - 1] not in sections:
+                    free.update(content_terms(heading))
+                    continue
+                for title in heading.split("/"):
+                    found = content_terms(title)
+                    if len(found) >= 2:
+                        kinds.setdefault(found[-1], set()).add(found[-2])
+                    free.update(found[:-2] if len(found) >= 2 else found)
+        free -= set(kinds)
+        return cls({head: frozenset(before) for head, before in kinds.items()}, frozenset(free))
+
+
+def foreign_titles(text: str, titles: JobTitles) -> tuple[str, ...]:
+    """Jobs the question names with one of the guide's heads but a word before it that no title of the
+    guide has there ("data engineer", "prompt engineers", "UX engineer"): another occupation, although
+    every word is the guide's. Not the asker's own job ("I'm a software engineer, ..."), nor a head after
+    a word that cannot be a noun ("hiring manager", "good engineer")."""
+    tokens = words(text)
+    asker = about_asker(text)
+    found = []
+    for before, head in zip(tokens, tokens[1:]):
+        kind = titles.kinds.get(term(head))
+        if kind is None or before in STOPWORDS or before.isdigit():
+            continue
+        t = term(before)
+        if t in kind or t in titles.free or t in titles.kinds or t in GENERIC_TERMS or t in asker:
+            continue
+        if not can_be_noun(before):
+            continue
+        written = re.search(rf"(?i)\b{re.escape(before)}\W+{re.escape(head)}\b", text)
+        found.append(written.group() if written else f"{before} {head}")
+    return tuple(dict.fromkeys(found))[:MAX_MISSING]
+
+
+def naming_titles(verdict: Relevance, text: str, titles: JobTitles) -> Relevance:
+    """An answered question about a job the guide has no title for gets that job named as missing: "The
+    guide says nothing about data engineers" before what it says of its own jobs."""
+    if not verdict.covered:
+        return verdict
+    jobs = tuple(j for j in foreign_titles(text, titles) if j not in verdict.missing)
+    if not jobs:
+        return verdict
+    return replace(verdict, missing=(*jobs, *verdict.missing)[:MAX_MISSING], reason="the guide has no such job title")

@@ -68,6 +68,13 @@ def word_class(word: str) -> str:
     return "name" if len(word) >= 5 else "short"
 
 
+def can_be_noun(word: str) -> bool:
+    """Whether a word may be read as a noun ("data", "prompt", "ux"), not only as a verb or an adjective
+    ("hiring", "civil")."""
+    lemmas = getAllLemmas(word)
+    return not lemmas or "NOUN" in lemmas or "PROPN" in lemmas
+
+
 def content_terms(text: str) -> list[str]:
     """Canonical words that carry meaning (stop words dropped)."""
     return [term(w) for w in words(text) if w not in STOPWORDS and stem(w) not in STOPWORDS]

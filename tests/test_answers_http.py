@@ -111,11 +111,22 @@ def test_what_the_guide_never_mentions_is_named_first(server):
         ("am I too old at 50 to get into machine learning?", "age"),  # in no word of its own
         ("is the fast.ai course free?", "free"),  # close to a topic the guide lacks (guide.OUT_OF_SCOPE)
         ("can I study for a masters part time?", "part time"),  # two words the thesaurus joins
+        ("how much do data engineers make?", "data engineers"),  # a job of the guide's words it never names
+        ("is prompt engineer a real job and what does it pay", "prompt engineer"),
     ],
 )
 def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):
     record = ask(server, question)
     assert record["abstained"] or any(named in phrase for phrase in record["not_covered"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what does a senior data scientist earn?", "what does an NLP engineer work on?", "how much do AI engineers make?"],
+)
+def test_the_guides_own_jobs_with_a_level_or_field_are_not_named_as_missing(server, question):
+    record = ask(server, question)
+    assert not record["abstained"] and record["not_covered"] == []
 
 
 def test_who_asks_is_no_subject_of_the_question(server):

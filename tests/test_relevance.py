@@ -2,7 +2,17 @@
 
 from assistant.config import Config
 from assistant.records import Chunk, Hit
-from assistant.relevance import about_asker, asks_about_age, judge, missing_phrases, naming_age, proper_nouns
+from assistant.relevance import (
+    JobTitles,
+    about_asker,
+    asks_about_age,
+    foreign_titles,
+    judge,
+    missing_phrases,
+    naming_age,
+    naming_titles,
+    proper_nouns,
+)
 from assistant.text import word_class
 
 VOCABULARY = frozenset({"ml", "engine", "salary", "python", "phd", "research"})
@@ -158,3 +168,28 @@ def test_a_question_about_the_askers_age_names_age_as_missing():
     answered = judge(hits(0.5), ("switch", "ml"), VOCABULARY | {"switch"}, text="am I too old at 45 to switch into ML?")
     assert naming_age(answered, "am I too old at 45 to switch into ML?", VOCABULARY).missing == ("age",)
     assert naming_age(answered, "should I switch into ML?", VOCABULARY).missing == ()
+
+
+def test_a_job_the_guide_has_no_title_for_is_named_although_its_words_are_the_guides():
+    roles = ("Guide", "Career Roles")
+    titles = JobTitles.from_headings(
+        [
+            (*roles, "Machine Learning Engineer"),
+            (*roles, "Data Scientist"),
+            ("Guide", "Levels", "Senior ML Engineer"),
+            ("Guide", "Specializations", "Computer Vision"),
+        ],
+        frozenset({"Career Roles", "Levels"}),
+    )
+    assert foreign_titles("how much do data engineers make?", titles) == ("data engineers",)
+    assert foreign_titles("is a UX engineer paid well?", titles) == ("UX engineer",)
+    for own in (
+        "senior data scientist pay",
+        "what does a computer vision engineer do?",
+        "ML engineer salary",
+        "what do hiring managers want?",
+        "I'm a software engineer, how do I move into ML?",
+    ):
+        assert foreign_titles(own, titles) == (), own
+    answered = judge(hits(0.5), ("data", "engine", "salary"), VOCABULARY | {"data"}, text="data engineer salary?")
+    assert naming_titles(answered, "data engineer salary?", titles).missing == ("data engineer",)
