@@ -36,7 +36,7 @@ class Config:
     cosine_floor: float = 0.30  # the "cosine" rule, kept for the quality report
     dense_floor: float = 0.15  # with every topic word the guide's: answered unless nothing is this close
     dense_no_topic: float = 0.30  # the same for a question with no topic word at all
-    evidence_floor: float = 0.38  # with foreign words: best cosine minus their pull must reach this
+    evidence_floor: float = 0.20  # with foreign words of talk: best cosine minus their pull (if > 0) must reach this
     dense_clear: float = 0.50  # ... and this, when every topic word of the question is foreign
     residual_floor: float = 0.30  # with the foreign words deleted, the rest must match the guide this well
     occupation_floor: float = 0.34  # job titles score 0.35-0.47 against the anchors; "hype", "prod" 0.12-0.30

@@ -33,7 +33,8 @@ Rules (thresholds in config.Config):
   for a question with no topic word at all);
 - unknown words that are not its subject (pull <= pull_floor, not a job, not a proper noun written
   with a capital, like "Toronto"): answered when
-  `dense - pull >= evidence_floor`, refused otherwise;
+  `dense - max(pull, 0) >= evidence_floor` (how close the question is, less what the foreign words take
+  away from it: "what is hugging face?" keeps nothing), refused otherwise;
 - unknown words that are its subject: refused when they name another job, or when what is left of the
   question has fewer than two topic words of the guide's or is not close to any passage
   (`residual_floor`); otherwise
@@ -265,7 +266,7 @@ def judge(
         missing = missing_phrases(text, unknown, vocabulary) if text else unknown
         return verdict(False, f"the question is about {', '.join(missing[:2])}", missing)
     if not subjects:
-        if dense >= config.dense_floor:
+        if dense - max(pull, 0.0) >= config.evidence_floor:
             return verdict(True, "the words the guide does not use are how people talk, not a subject")
         return verdict(False, "no passage is close to the question")
     missing = missing_phrases(text, subjects, vocabulary) if text else subjects

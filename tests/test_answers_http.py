@@ -24,7 +24,12 @@ PROJECTS_ANSWER = (
 
 @pytest.mark.parametrize(
     "question",
-    ["How much does a lawyer earn per hour?", "What's a good recipe for cooking rice?", "How do I become a nurse?"],
+    [
+        "How much does a lawyer earn per hour?",
+        "What's a good recipe for cooking rice?",
+        "How do I become a nurse?",
+        "what is hugging face and should I learn it",  # two parts; the first shares no meaning with the guide
+    ],
 )
 def test_off_topic_questions_are_refused_through_the_server_too(server, question):
     # In the server, spelling repair once turned "lawyer" into "layers" and "cooking" into "choosing".

@@ -75,6 +75,16 @@ def test_a_noun_that_pulls_the_question_away_from_the_guide_is_named():
     assert near.covered and near.missing == ()
 
 
+def test_words_of_talk_do_not_carry_a_question_the_guide_barely_matches():
+    # "what is hugging face?": neither word names a thing to the model, but the guide's best line is far
+    # (0.19), and deleting them brings the question closer still: nothing of the guide's is asked.
+    terms = ("hugg", "face", "ml")
+    faint = judge(hits(0.19), terms, VOCABULARY | {"face"}, probe(0.38), things={"hugg": -0.2}, text="hugging face?")
+    assert not faint.covered
+    close = judge(hits(0.45), terms, VOCABULARY | {"face"}, probe(0.5), things={"hugg": -0.2}, text="hugging ML?")
+    assert close.covered
+
+
 def test_words_about_the_person_asking_are_not_what_is_asked():
     assert {"accountant", "mortgage"} <= about_asker("I'm a 35 yo accountant with a mortgage, can't quit for years")
     # the statements that follow, until a question starts
