@@ -199,6 +199,41 @@ def test_widget_chips_under_an_answer_ask_related_questions_and_a_refusal_lists_
         assert refusal.inner_text().count(suggestion) == 1  # a chip, not also a line of text
 
 
+IN_VIEW = """el => {
+  const box = el.getBoundingClientRect();
+  const log = el.closest(".log").getBoundingClientRect();  // the panel's scrolling conversation
+  return box.top >= log.top - 1 && box.bottom <= log.bottom + 1 && box.bottom <= window.innerHeight;
+}"""
+
+
+def test_a_citation_marker_in_the_widget_brings_its_source_into_view(page, server, allowed_site):
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, "How do I become an ML engineer?")
+    answer = page.locator("#guide-assistant-widget .msg.bot").last
+    answer.locator(".citation").first.wait_for(timeout=60_000)
+    markers = answer.get_by_role("button", name=re.compile(r"^\[\d+\]$"))
+    assert markers.count() >= 2  # buttons: reached with Tab, pressed with Enter or a click
+    last = markers.last
+    n = int(last.inner_text().strip("[]"))
+    source = answer.locator(".citation").nth(n - 1)
+    assert source.locator(".citation-head").inner_text().startswith(f"[{n}] ")
+
+    answer.evaluate("el => el.closest('.log').scrollTop = 0")  # reading the answer from its start
+    assert last.evaluate(IN_VIEW) and not source.evaluate(IN_VIEW)
+    last.click()
+    assert "flash" in source.get_attribute("class")  # highlighted for a moment (1.6 s)
+    page.wait_for_function(IN_VIEW, arg=source.element_handle(), timeout=5_000)
+    assert source.is_visible()
+    assert source.evaluate("el => el.getRootNode().activeElement === el")  # Tab goes on from the source
+
+    first = markers.first
+    first.focus()
+    page.keyboard.press("Enter")
+    opened = answer.locator(".citation").nth(int(first.inner_text().strip("[]")) - 1)
+    page.wait_for_function(IN_VIEW, arg=opened.element_handle(), timeout=5_000)
+    assert opened.evaluate("el => el.getRootNode().activeElement === el")
+
+
 def child_frame_is_the_chat(page, site) -> bool:
     page.goto(site.url + "/frame.html", wait_until="load")
     frame = page.frames[1]
