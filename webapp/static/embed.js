@@ -292,10 +292,13 @@
           log.replaceChild(showAnswer(result.body), pending);
           history.push({ role: "user", content: question }, historyTurn(result.body));
         } else if (result.status === 429) {
-          // Not an error of the question: the conversation stays, the question goes back in the box.
+          // Not an error of the question: the conversation stays, the question goes back in the box. The
+          // wait is the server's Retry-After; its window (GUIDE_RATE_WINDOW) is unknown here, so none is named.
           var wait = parseInt(result.headers.get("Retry-After"), 10) || 60;
+          var limited = "You've asked a lot in a short time; you can ask again in " + wait +
+            (wait === 1 ? " second." : " seconds.");
           log.removeChild(asked);
-          log.replaceChild(el("div", "msg notice", "You've asked a lot in the last minute; try again in " + wait + " s."), pending);
+          log.replaceChild(el("div", "msg notice", limited), pending);
           if (!input.value) input.value = question;
         } else if (result.status === 403 && result.body.error === "origin_not_allowed") {
           // The server refused this page's origin (it logs it): not a network failure, and not the visitor's.
