@@ -101,19 +101,38 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(chat):
     assert chat.page.evaluate("typeof window.__xss") == "undefined"
 
 
+def in_viewport(locator) -> bool:
+    """The whole element is inside the browser's window, nothing above or below the fold."""
+    where = locator.bounding_box()
+    height = locator.page.viewport_size["height"]
+    return where is not None and where["y"] >= 0 and where["y"] + where["height"] <= height
+
+
 def test_empty_and_oversized_questions_get_a_message_under_the_box(chat):
-    chat.page.fill("#question textarea", "")
-    chat.page.keyboard.press("Enter")
-    chat.page.wait_for_selector("#notice .guide-notice-info")
-    assert "Please type a question" in chat.page.locator("#notice").inner_text()
+    page = chat.page
+    page.fill("#question textarea", "")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice .guide-notice-info")
+    assert "Please type a question" in page.locator("#notice").inner_text()
+    assert in_viewport(page.locator("#notice .guide-notice-info"))
+
+    # The count shows from 1,600 characters on, as the 2,000 limit nears.
+    count = page.locator("#guide-count")
+    page.fill("#question textarea", "a" * 1_599)
+    assert count.count() == 0 or count.inner_text() == ""
+    page.fill("#question textarea", "a" * 1_700)
+    assert count.inner_text() == "1,700 / 2,000" and count.is_visible() and in_viewport(count)
+    assert count.get_attribute("class") != "guide-count-over"
 
     long_question = "why " * 600
-    chat.page.fill("#question textarea", long_question)
-    chat.page.keyboard.press("Enter")
-    chat.page.wait_for_selector("#notice .guide-notice-error")
-    assert "2,000" in chat.page.locator("#notice").inner_text()
-    assert chat.page.locator("#question textarea").input_value() == long_question
-    assert chat.page.locator(BOT).count() == 0
+    page.fill("#question textarea", long_question)
+    assert count.inner_text() == "2,399 / 2,000" and count.get_attribute("class") == "guide-count-over"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice .guide-notice-error")
+    assert "2,000" in page.locator("#notice").inner_text()
+    assert in_viewport(page.locator("#notice .guide-notice-error"))  # next to the box, not below the fold
+    assert page.locator("#question textarea").input_value() == long_question
+    assert page.locator(BOT).count() == 0
 
 
 def test_what_the_guide_never_mentions_is_named_in_a_note_on_the_answer(chat):
