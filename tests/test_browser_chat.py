@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import BOT, ROOT, USER, ChatPage, RunningServer
 
+from assistant.cli import main
 from assistant.feedback_store import SQLiteFeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -90,6 +91,40 @@ def test_thumbs_up_is_stored_as_feedback(chat, server):
     entry = next(e for e in entries if e["question"] == question)
     assert entry["verdict"] == "up"
     assert entry["citations"] and "Python" in entry["answer"] + json.dumps(entry["citations"])
+
+
+def exported_feedback(server, capsys, question: str, done) -> list[dict]:
+    """The entries for `question` that `python -m assistant feedback export` prints, as an operator reads
+    them, once `done(entries)` holds (each thumb is stored by an event of its own) or after 10 s."""
+    deadline = time.monotonic() + 10
+    while True:
+        entries: list[dict] = []
+        if server.feedback_db.exists():
+            assert main(["feedback", "export", "--db", str(server.feedback_db)]) == 0
+            entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        entries = [e for e in entries if e["question"] == question]
+        if done(entries) or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.2)
+
+
+def test_up_then_down_on_one_answer_stores_one_entry_down_with_what_was_wrong(chat, server, capsys):
+    page = chat.page
+    question = "What does a data scientist do?"
+    chat.ask(question)
+    page.locator('#chat button[aria-label="Like"]').last.click()
+    page.locator('#chat button[aria-label="Dislike"]').last.click()  # changed their mind
+    wrong = page.get_by_label("What was wrong? (optional)")
+    wrong.wait_for(timeout=10_000)  # offered on a thumb down only
+    note = "It lists duties but not the tools a data scientist uses"
+    wrong.fill(note)
+    page.locator("#what-was-wrong").get_by_role("button", name="Send").click()
+    page.get_by_text("Thank you: your note is stored with the answer.").wait_for(timeout=10_000)
+    assert not wrong.is_visible()
+
+    entries = exported_feedback(server, capsys, question, lambda found: any(e["comment"] for e in found))
+    assert [(e["verdict"], e["comment"]) for e in entries] == [("down", note)]  # one entry: the last verdict
+    assert "Data Scientist" in json.dumps(entries[0]["citations"])
 
 
 def test_markup_in_a_question_is_shown_as_text_and_never_runs(chat):
