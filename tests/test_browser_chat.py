@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import BOT, ROOT, USER, ChatPage, RunningServer
 
+from assistant.cli import main
 from assistant.feedback_store import SQLiteFeedbackStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -92,6 +93,40 @@ def test_thumbs_up_is_stored_as_feedback(chat, server):
     assert entry["citations"] and "Python" in entry["answer"] + json.dumps(entry["citations"])
 
 
+def exported_feedback(server, capsys, question: str, done) -> list[dict]:
+    """The entries for `question` that `python -m assistant feedback export` prints, as an operator reads
+    them, once `done(entries)` holds (each thumb is stored by an event of its own) or after 10 s."""
+    deadline = time.monotonic() + 10
+    while True:
+        entries: list[dict] = []
+        if server.feedback_db.exists():
+            assert main(["feedback", "export", "--db", str(server.feedback_db)]) == 0
+            entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        entries = [e for e in entries if e["question"] == question]
+        if done(entries) or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.2)
+
+
+def test_up_then_down_on_one_answer_stores_one_entry_down_with_what_was_wrong(chat, server, capsys):
+    page = chat.page
+    question = "What does a data scientist do?"
+    chat.ask(question)
+    page.locator('#chat button[aria-label="Like"]').last.click()
+    page.locator('#chat button[aria-label="Dislike"]').last.click()  # changed their mind
+    wrong = page.get_by_label("What was wrong? (optional)")
+    wrong.wait_for(timeout=10_000)  # offered on a thumb down only
+    note = "It lists duties but not the tools a data scientist uses"
+    wrong.fill(note)
+    page.locator("#what-was-wrong").get_by_role("button", name="Send").click()
+    page.get_by_text("Thank you: your note is stored with the answer.").wait_for(timeout=10_000)
+    assert not wrong.is_visible()
+
+    entries = exported_feedback(server, capsys, question, lambda found: any(e["comment"] for e in found))
+    assert [(e["verdict"], e["comment"]) for e in entries] == [("down", note)]  # one entry: the last verdict
+    assert "Data Scientist" in json.dumps(entries[0]["citations"])
+
+
 def test_markup_in_a_question_is_shown_as_text_and_never_runs(chat):
     payload = '<img src=x onerror="window.__xss=1">'
     chat.ask(payload)
@@ -101,19 +136,38 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(chat):
     assert chat.page.evaluate("typeof window.__xss") == "undefined"
 
 
+def in_viewport(locator) -> bool:
+    """The whole element is inside the browser's window, nothing above or below the fold."""
+    where = locator.bounding_box()
+    height = locator.page.viewport_size["height"]
+    return where is not None and where["y"] >= 0 and where["y"] + where["height"] <= height
+
+
 def test_empty_and_oversized_questions_get_a_message_under_the_box(chat):
-    chat.page.fill("#question textarea", "")
-    chat.page.keyboard.press("Enter")
-    chat.page.wait_for_selector("#notice .guide-notice-info")
-    assert "Please type a question" in chat.page.locator("#notice").inner_text()
+    page = chat.page
+    page.fill("#question textarea", "")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice .guide-notice-info")
+    assert "Please type a question" in page.locator("#notice").inner_text()
+    assert in_viewport(page.locator("#notice .guide-notice-info"))
+
+    # The count shows from 1,600 characters on, as the 2,000 limit nears.
+    count = page.locator("#guide-count")
+    page.fill("#question textarea", "a" * 1_599)
+    assert count.count() == 0 or count.inner_text() == ""
+    page.fill("#question textarea", "a" * 1_700)
+    assert count.inner_text() == "1,700 / 2,000" and count.is_visible() and in_viewport(count)
+    assert count.get_attribute("class") != "guide-count-over"
 
     long_question = "why " * 600
-    chat.page.fill("#question textarea", long_question)
-    chat.page.keyboard.press("Enter")
-    chat.page.wait_for_selector("#notice .guide-notice-error")
-    assert "2,000" in chat.page.locator("#notice").inner_text()
-    assert chat.page.locator("#question textarea").input_value() == long_question
-    assert chat.page.locator(BOT).count() == 0
+    page.fill("#question textarea", long_question)
+    assert count.inner_text() == "2,399 / 2,000" and count.get_attribute("class") == "guide-count-over"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice .guide-notice-error")
+    assert "2,000" in page.locator("#notice").inner_text()
+    assert in_viewport(page.locator("#notice .guide-notice-error"))  # next to the box, not below the fold
+    assert page.locator("#question textarea").input_value() == long_question
+    assert page.locator(BOT).count() == 0
 
 
 def test_what_the_guide_never_mentions_is_named_in_a_note_on_the_answer(chat):

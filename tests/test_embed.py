@@ -10,11 +10,12 @@ import functools
 import json
 import re
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, RunningServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -40,12 +41,17 @@ class HostSite:
         self.httpd.server_close()
 
 
+def write_host_page(pages: Path, server_url: str) -> None:
+    """examples/embed/host.html as `pages/host.html`, its widget loaded from `server_url`."""
+    example = (ROOT / "examples" / "embed" / "host.html").read_text()
+    assert EXAMPLE_SERVER in example
+    (pages / "host.html").write_text(example.replace(EXAMPLE_SERVER, server_url))
+
+
 @pytest.fixture(scope="module")
 def host_pages(server, tmp_path_factory) -> Path:
     pages = tmp_path_factory.mktemp("host-pages")
-    example = (ROOT / "examples" / "embed" / "host.html").read_text()
-    assert EXAMPLE_SERVER in example
-    (pages / "host.html").write_text(example.replace(EXAMPLE_SERVER, server.url))
+    write_host_page(pages, server.url)
     (pages / "options.html").write_text(
         f'<!doctype html><title>Options</title><p>A page.</p><script src="{server.url}/embed.js" defer'
         ' data-position="bottom-left" data-label="Questions?" data-title="Careers helper" data-open="true"'
@@ -197,6 +203,90 @@ def test_widget_chips_under_an_answer_ask_related_questions_and_a_refusal_lists_
     refusal.locator(".suggestions button").first.wait_for(timeout=60_000)
     for suggestion in refusal.locator(".suggestions button").all_inner_texts():
         assert refusal.inner_text().count(suggestion) == 1  # a chip, not also a line of text
+
+
+IN_VIEW = """el => {
+  const box = el.getBoundingClientRect();
+  const log = el.closest(".log").getBoundingClientRect();  // the panel's scrolling conversation
+  return box.top >= log.top - 1 && box.bottom <= log.bottom + 1 && box.bottom <= window.innerHeight;
+}"""
+
+
+def test_a_citation_marker_in_the_widget_brings_its_source_into_view(page, server, allowed_site):
+    page.goto(allowed_site.url + "/host.html")
+    open_widget_and_ask(page, "How do I become an ML engineer?")
+    answer = page.locator("#guide-assistant-widget .msg.bot").last
+    answer.locator(".citation").first.wait_for(timeout=60_000)
+    markers = answer.get_by_role("button", name=re.compile(r"^\[\d+\]$"))
+    assert markers.count() >= 2  # buttons: reached with Tab, pressed with Enter or a click
+    last = markers.last
+    n = int(last.inner_text().strip("[]"))
+    source = answer.locator(".citation").nth(n - 1)
+    assert source.locator(".citation-head").inner_text().startswith(f"[{n}] ")
+
+    answer.evaluate("el => el.closest('.log').scrollTop = 0")  # reading the answer from its start
+    assert last.evaluate(IN_VIEW) and not source.evaluate(IN_VIEW)
+    last.click()
+    assert "flash" in source.get_attribute("class")  # highlighted for a moment (1.6 s)
+    page.wait_for_function(IN_VIEW, arg=source.element_handle(), timeout=5_000)
+    assert source.is_visible()
+    assert source.evaluate("el => el.getRootNode().activeElement === el")  # Tab goes on from the source
+
+    first = markers.first
+    first.focus()
+    page.keyboard.press("Enter")
+    opened = answer.locator(".citation").nth(int(first.inner_text().strip("[]")) - 1)
+    page.wait_for_function(IN_VIEW, arg=opened.element_handle(), timeout=5_000)
+    assert opened.evaluate("el => el.getRootNode().activeElement === el")
+
+
+def test_rate_limited_the_widget_keeps_the_conversation_and_says_when_to_ask_again(browser, guide_index, tmp_path):
+    limited = RunningServer(guide_index, tmp_path, "--rate-limit", "2", env={"GUIDE_RATE_WINDOW": "6"})
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    write_host_page(pages, limited.url)
+    site = HostSite(pages, "127.0.0.1")
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        page = context.new_page()
+        sent: list[dict] = []
+        page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/ask") else None)
+        page.goto(site.url + "/host.html")
+        widget = page.locator("#guide-assistant-widget")
+        open_widget_and_ask(page, "Do I need a PhD?")
+        widget.locator(".msg.bot").nth(0).locator(".citation").first.wait_for(timeout=60_000)
+        page.get_by_label("Your question").fill("Which programming languages should I learn?")
+        page.keyboard.press("Enter")
+        widget.locator(".msg.bot").nth(1).locator(".citation").first.wait_for(timeout=60_000)
+
+        third = "Should I do a bootcamp or a degree?"
+        with page.expect_response(lambda r: r.url.endswith("/api/ask")) as refused:
+            page.get_by_label("Your question").fill(third)
+            page.keyboard.press("Enter")
+        assert refused.value.status == 429
+        wait = int(refused.value.headers["retry-after"])
+        notice = widget.locator(".msg.notice")
+        notice.wait_for(timeout=10_000)
+        unit = "second" if wait == 1 else "seconds"
+        assert notice.inner_text() == f"You've asked a lot in a short time; you can ask again in {wait} {unit}."
+        assert notice.is_visible()
+        assert page.get_by_label("Your question").input_value() == third  # back in the box
+        assert widget.locator(".msg.user").all_inner_texts() == [
+            "Do I need a PhD?",
+            "Which programming languages should I learn?",
+        ]
+        assert widget.locator(".msg.bot").count() == 2 and widget.locator(".msg.bot.error").count() == 0
+
+        time.sleep(wait)
+        page.get_by_label("Your question").press("Enter")
+        widget.locator(".msg.bot").nth(2).locator(".citation").first.wait_for(timeout=60_000)
+        assert widget.locator(".msg.user").last.inner_text() == third
+        assert [turn["role"] for turn in sent[-1]["history"]] == ["user", "assistant"] * 2  # nothing lost
+        assert page.get_by_label("Your question").input_value() == ""
+    finally:
+        context.close()
+        site.close()
+        limited.stop()
 
 
 def child_frame_is_the_chat(page, site) -> bool:

@@ -4,7 +4,8 @@
  *   <script src="http://HOST:PORT/embed.js" defer></script>
  *
  * Adds a floating button that opens a small chat panel. The panel calls POST /api/ask on the server the
- * script came from and shows each answer with its numbered citations (section, file, lines, excerpt).
+ * script came from and shows each answer with its numbered citations (section, file, lines, excerpt); a
+ * marker [n] in the answer is a button that scrolls to its source, focuses it and flashes it briefly.
  * Options, as data-* attributes on the script tag:
  *   data-position  bottom-right (default) | bottom-left | top-right | top-left
  *   data-label     the button's text ("Ask the guide")
@@ -68,6 +69,10 @@
     ".notice{align-self:center;color:var(--muted);font-size:13px;text-align:center}",
     ".bot p{margin:0 0 6px}.bot ul{margin:0 0 6px;padding-left:18px}",
     ".ref{font-size:11px;vertical-align:super;color:var(--accent);font-weight:600}",
+    "button.ref{border:0;background:none;padding:0 1px;margin:0;cursor:pointer;font-family:inherit;line-height:1}",
+    "button.ref:hover{text-decoration:underline}button.ref:focus-visible,.citation:focus-visible{outline:2px solid var(--accent);outline-offset:2px}",
+    "@keyframes flash{from{background:var(--mark)}to{background:transparent}}",
+    ".citation.flash{animation:flash 1.6s ease-out}",
     ".citations{margin:8px 0 0;padding:8px 0 0;border-top:1px solid var(--line);list-style:none}",
     ".citation{margin:0 0 8px}.citation-head{font-weight:600}.citation-meta{color:var(--muted);font-size:12px}",
     "blockquote{margin:4px 0 0;padding:4px 8px;border-left:3px solid var(--line);white-space:pre-wrap;font-size:13px}",
@@ -136,19 +141,38 @@
   }
 
   // Inline Markdown the answers use: **bold**, *italic* and [n] citation markers. Everything else is text.
-  function inline(parent, text) {
+  // `sources` maps n to the answer's source entry: a marker with one is a button, one without is a label.
+  function inline(parent, text, sources) {
     var parts = text.split(/(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|\[\d+\])/);
     for (var i = 0; i < parts.length; i++) {
       var part = parts[i];
       if (!part) continue;
       if (/^\*\*[^*]+\*\*$/.test(part)) parent.appendChild(el("strong", "", part.slice(2, -2)));
       else if (/^\*[^*]+\*$/.test(part)) parent.appendChild(el("em", "", part.slice(1, -1)));
-      else if (/^\[\d+\]$/.test(part)) parent.appendChild(el("span", "ref", part));
+      else if (/^\[\d+\]$/.test(part)) parent.appendChild(marker(part, sources[part.slice(1, -1)]));
       else parent.appendChild(document.createTextNode(part));
     }
   }
 
-  function markdown(parent, text) {
+  function marker(text, source) {
+    if (!source) return el("span", "ref", text);
+    var button = el("button", "ref", text);
+    button.type = "button";
+    button.title = "Source " + text + ": " + source.section;
+    button.addEventListener("click", function () { showSource(source.entry); });
+    return button;
+  }
+
+  // The entry is scrolled into the panel's view, focused (a keyboard user goes on from there) and flashed.
+  function showSource(entry) {
+    entry.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    entry.focus({ preventScroll: true });
+    entry.classList.remove("flash");
+    void entry.offsetWidth; // a second click on the same marker restarts the flash
+    entry.classList.add("flash");
+  }
+
+  function markdown(parent, text, sources) {
     var blocks = text.split(/\n\s*\n/);
     for (var b = 0; b < blocks.length; b++) {
       var lines = blocks[b].split("\n");
@@ -158,10 +182,10 @@
         var item = /^\s*[-*]\s+(.*)$/.exec(line);
         if (item) {
           if (!list) list = parent.appendChild(el("ul"));
-          inline(list.appendChild(el("li")), item[1]);
+          inline(list.appendChild(el("li")), item[1], sources);
         } else if (line.trim()) {
           list = null;
-          inline(parent.appendChild(el("p")), line);
+          inline(parent.appendChild(el("p")), line, sources);
         }
       }
     }
@@ -169,6 +193,8 @@
 
   function citation(c) {
     var li = el("li", "citation");
+    li.tabIndex = -1; // focusable from its marker, not a stop of its own when tabbing
+    li.addEventListener("animationend", function () { li.classList.remove("flash"); });
     li.appendChild(el("div", "citation-head", "[" + c.n + "] " + c.section));
     li.appendChild(el("div", "citation-meta", c.source + ", lines " + c.start_line + "\u2013" + c.end_line));
     var quote = el("blockquote");
@@ -199,13 +225,17 @@
       var bullet = /^\s*-\s+(.*)$/.exec(line);
       return !bullet || suggestions.indexOf(bullet[1].trim()) === -1;
     });
-    markdown(bubble, text.join("\n"));
+    var list = null;
+    var sources = {};
     if (!short && record.citations && record.citations.length) {
-      var list = el("ol", "citations");
+      list = el("ol", "citations");
       list.setAttribute("aria-label", "Sources");
-      record.citations.forEach(function (c) { list.appendChild(citation(c)); });
-      bubble.appendChild(list);
+      record.citations.forEach(function (c) {
+        sources[c.n] = { entry: list.appendChild(citation(c)), section: c.section };
+      });
     }
+    markdown(bubble, text.join("\n"), sources);
+    if (list) bubble.appendChild(list);
     if (suggestions.length) {
       var chips = el("div", "suggestions");
       chips.setAttribute("aria-label", record.abstained ? "You could ask" : "Related questions");
@@ -262,10 +292,13 @@
           log.replaceChild(showAnswer(result.body), pending);
           history.push({ role: "user", content: question }, historyTurn(result.body));
         } else if (result.status === 429) {
-          // Not an error of the question: the conversation stays, the question goes back in the box.
+          // Not an error of the question: the conversation stays, the question goes back in the box. The
+          // wait is the server's Retry-After; its window (GUIDE_RATE_WINDOW) is unknown here, so none is named.
           var wait = parseInt(result.headers.get("Retry-After"), 10) || 60;
+          var limited = "You've asked a lot in a short time; you can ask again in " + wait +
+            (wait === 1 ? " second." : " seconds.");
           log.removeChild(asked);
-          log.replaceChild(el("div", "msg notice", "You've asked a lot in the last minute; try again in " + wait + " s."), pending);
+          log.replaceChild(el("div", "msg notice", limited), pending);
           if (!input.value) input.value = question;
         } else if (result.status === 403 && result.body.error === "origin_not_allowed") {
           // The server refused this page's origin (it logs it): not a network failure, and not the visitor's.
