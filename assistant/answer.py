@@ -151,6 +151,25 @@ def compose(question: str, hits: list[Hit], config: Config = Config(), missing: 
     )
 
 
+def compose_overview(
+    question: str, heading: str, hits: list[Hit], config: Config = Config(), missing: tuple[str, ...] = ()
+) -> Answer:
+    """Every passage under one heading, in the guide's order, each with its own citation: the answer to
+    "what roles are there?" (assistant/overview.py)."""
+    lines = [missing_line(missing), ""] if missing else []
+    lines.append(f"**{heading}**")
+    for n, hit in enumerate(hits, start=1):
+        quotes = [strip_marker(line) for line in hit.chunk.text.split("\n") if line.strip()]
+        lines.append(f"- **{hit.chunk.section_path[-1]}** [{n}]: {join_quotes(quotes)}")
+    return Answer(
+        question=question,
+        answer="\n".join(lines),
+        abstained=False,
+        citations=tuple(citation(h, n, config) for n, h in enumerate(hits, start=1)),
+        not_covered=missing,
+    )
+
+
 def compose_parts(
     question: str,
     parts: list[tuple[str, list[Hit] | None]],

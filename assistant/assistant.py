@@ -25,6 +25,7 @@ from .conversation import Resolved, keeps_subject, leans_on_context, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import OCCUPATION_ANCHORS, TITLE
 from .multipart import split_parts
+from .overview import MAX_SIBLINGS, listed_heading, narrows, parent_of
 from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
 from .retrieval import Query, Retriever
@@ -116,6 +117,10 @@ class Assistant:
             # "what's the next one?" asks for the passage after the one just answered, whatever it says.
             return compose.compose(question, stepped, self.config, relevance.missing if relevance.covered else ())
         if relevance.covered:
+            heading = listed_heading(text, hits)
+            listed = self._under(heading, hits[0], text) if heading else None
+            if heading and listed:
+                return compose.compose_overview(question, heading[-1], listed, self.config, relevance.missing)
             return compose.compose(question, hits, self.config, relevance.missing)
         return compose.abstain(question, _nearby(hits), self.title, relevance.missing)
 
@@ -141,6 +146,16 @@ class Assistant:
             # Every part found the same passage ("AWS vs GCP vs Azure"): one answer, not the same one thrice.
             return self._answer_whole(question, text, context, k)
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
+
+    def _under(self, heading: tuple[str, ...], best: Hit, text: str) -> list[Hit] | None:
+        """Every passage under a heading, as found for the question, in the guide's order; None when there
+        are more than overview.MAX_SIBLINGS of them (not a list to quote whole)."""
+        chunks = self.retriever.store.chunks
+        wide = self.retriever.search(self.retriever.prepare(text), k=len(chunks))
+        under = [h for h in wide if parent_of(h) == (best.chunk.source, heading)]
+        if not 2 <= len(under) <= MAX_SIBLINGS or narrows(text, under, self.retriever.broad_terms):
+            return None
+        return sorted(under, key=lambda h: h.chunk.start_line)
 
     def _step_from(self, context: str, step: int, hits: list[Hit], text: str) -> list[Hit] | None:
         """Hits led by the passage next to (step +1) or before (-1) the one the earlier turn found: "and

@@ -96,6 +96,11 @@ RELATIVE_STEPS = (
     (r"\b(?:before|below)\s+(?:that|this|it)\b", -1),
 )
 
+# How a question asks what kinds of something there are ("what kinds of jobs are there?", "what are the
+# different roles?"): assistant/overview.py.
+KIND_WORDS = ("kinds", "kind", "types", "type", "sorts", "categories", "list", "overview", "range")
+KIND_QUALIFIERS = ("different", "main", "various", "possible", "available", "major", "key", "typical", "usual")
+
 # Words that ask about a person's age ("am I too old at 45?", "is 22 too young to start?"), a subject
 # no career guide's words stand for (assistant/relevance.py, asks_about_age).
 AGE_WORDS = frozenset(["old", "older", "oldest", "age", "aged", "ageism", "young", "younger"])

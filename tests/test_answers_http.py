@@ -57,6 +57,45 @@ def test_the_fourth_one_is_the_fourth_item_of_the_previous_answer(server):
     assert "Open source contribution" in record["citations"][0]["excerpt"]
 
 
+@pytest.mark.parametrize(
+    ("question", "heading", "named"),
+    [
+        (
+            "what roles are there?",
+            "AI/ML Career Roles",
+            ["Machine Learning Engineer", "Data Scientist", "AI Product Manager"],
+        ),
+        ("what are the career levels?", "Career Progression and Salaries", ["Junior ML Engineer", "Principal"]),
+        ("list the industry specializations", "Industry Specializations", ["Computer Vision", "MLOps"]),
+    ],
+)
+def test_a_question_for_the_kinds_there_are_lists_every_passage_under_the_heading(server, question, heading, named):
+    record = ask(server, question)
+    assert record["answer"].startswith(f"**{heading}**")
+    assert all(f"**{name}" in record["answer"] for name in named)
+    sections = [c["section"] for c in record["citations"]]
+    assert len(sections) == 4 and all(s.startswith(heading) or f"> {heading} >" in s for s in sections)
+    assert [c["start_line"] for c in record["citations"]] == sorted(c["start_line"] for c in record["citations"])
+
+
+def test_an_item_of_a_listed_heading_is_answered_from_its_own_passage(server):
+    levels = ask(server, "what are the career levels?")
+    record = ask(server, "how much does the third one pay?", turn("what are the career levels?", levels))
+    assert "$180K - $280K" in record["citations"][0]["excerpt"] and "$180K - $280K" in record["answer"]
+    roles = ask(server, "what roles are there?")
+    record = ask(server, "what does the last one do?", turn("what roles are there?", roles))
+    assert record["citations"][0]["section"].endswith("AI Product Manager")
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [("What master's programs are there for ML?", "Graduate"), ("what are the statistics topics?", "Statistics")],
+)
+def test_a_question_for_kinds_that_names_one_passage_is_answered_from_it(server, question, section):
+    record = ask(server, question)
+    assert record["citations"][0]["section"].endswith(section) and record["answer"].startswith(f"**{section}")
+
+
 def test_which_of_the_two_is_answered_from_the_two_paths_just_named(server):
     first = ask(server, "Should I do a bootcamp or a degree?")
     record = ask(server, "which of the two takes longer?", turn("Should I do a bootcamp or a degree?", first))

@@ -1,0 +1,70 @@
+"""Questions that ask what kinds there are: answered with every passage under one heading.
+
+"What roles are there?", "what are the career levels?", "list the specializations": the guide answers
+these with a heading and the passages under it (four roles, four levels), not with any one of them.
+When a question asks for the kinds of something (its form: "are there", "what are the ...s?", "kinds
+of", "list ...") and its best passages are siblings under one heading that its words do not narrow to
+one ("what are the statistics topics?" is about Statistics), the answer lists every passage under that
+heading, in the guide's order, each with its own citation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import KIND_QUALIFIERS, KIND_WORDS, STOPWORDS
+from .records import Hit
+from .text import GENERIC_TERMS, content_terms, term, words
+
+MAX_SIBLINGS = 6  # a heading with more passages than this is not listed whole
+_LOOK_AT = 4  # the best passages looked at for siblings
+
+_THERE = re.compile(r"^\s*(?:what|which|wat|wht)\b.*\b(?:are there|r there|exist|do you have|can i choose)\b")
+_WHAT_ARE = re.compile(
+    r"^\s*(?:what|which|wat|wht)\s+(?:are|r|were)\s+(?:all\s+)?(?:the\s+)?(?:(?:"
+    + "|".join(KIND_QUALIFIERS)
+    + r")\s+)?(?:(?!(?:for|of|in|at|to|with|by|on|from|after|before)\b)[\w/-]+\s+){0,2}[\w-]+s\s*(?:\?|$|in\b|of\b|there\b|available\b|out there\b|for me\b)"
+)
+_KINDS_OF = re.compile(r"\b(?:" + "|".join(KIND_WORDS) + r")\s+of\b")
+_LIST = re.compile(r"^\s*(?:list|name|enumerate|give me (?:a list|all)|show me (?:a list|all))\b")
+_GUIDE_LISTS = re.compile(r"\bdoes (?:the guide|it|this guide) (?:list|mention|describe|cover|name|outline)\b")
+
+
+def asks_for_kinds(question: str) -> bool:
+    """Whether a question asks what kinds of something there are (its form, not its topic)."""
+    text = question.lower().replace("’", "'").strip()
+    return any(p.search(text) for p in (_THERE, _WHAT_ARE, _KINDS_OF, _LIST, _GUIDE_LISTS))
+
+
+def parent_of(hit: Hit) -> tuple[str, tuple[str, ...]]:
+    return hit.chunk.source, hit.chunk.section_path[:-1]
+
+
+def listed_heading(question: str, hits: list[Hit]) -> tuple[str, ...] | None:
+    """The heading whose passages may answer a question that asks for kinds, or None: the best passage's
+    parent, when at least one other of the best few shares it."""
+    if not hits or len(hits[0].chunk.section_path) < 2 or not asks_for_kinds(question):
+        return None
+    parent = parent_of(hits[0])
+    if sum(parent_of(h) == parent for h in hits[:_LOOK_AT]) < 2:
+        return None
+    return parent[1]
+
+
+def narrows(question: str, passages: list[Hit], broad: frozenset[str]) -> bool:
+    """Whether the question's own words single out one of the passages under a heading: its whole heading
+    ("what are the main types of machine learning?"), a word of one passage's heading alone ("what are
+    the statistics topics?"), or a word, not the plural of the kinds asked for, that only one passage
+    uses ("what master's programs are there?": "ms" is Graduate's)."""
+    said = [w for w in words(question) if w not in STOPWORDS]
+    named = {term(w) for w in said} - GENERIC_TERMS
+    topic = named - broad
+    singular = {term(w) for w in said if not (w.endswith("s") and term(w) != w)} & topic
+    headings = [set(content_terms(h.chunk.section_path[-1])) for h in passages]
+    texts = [set(content_terms(h.chunk.text)) | heading for h, heading in zip(passages, headings)]
+    for i, heading in enumerate(headings):
+        others = set().union(*(h for j, h in enumerate(headings) if j != i))
+        other_texts = set().union(*(t for j, t in enumerate(texts) if j != i))
+        if topic & (heading - others) or singular & (texts[i] - other_texts) or heading <= named:
+            return True
+    return False

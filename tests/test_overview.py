@@ -1,0 +1,47 @@
+"""Questions that ask what kinds there are (assistant/overview.py), with stubbed passages."""
+
+from assistant.overview import asks_for_kinds, listed_heading, narrows
+from assistant.records import Chunk, Hit
+
+ROLES = ("Guide", "Career Roles")
+
+
+def hit(path: tuple[str, ...], text: str, score: float = 1.0) -> Hit:
+    return Hit(Chunk(path[-1], "corpus/g.md", path, 1, 2, text), score, score, 0.0)
+
+
+PASSAGES = [
+    hit((*ROLES, "Machine Learning Engineer"), "- Build and deploy ML models"),
+    hit((*ROLES, "Data Scientist"), "- Analyze and model data\n- Statistical analysis"),
+    hit((*ROLES, "AI Product Manager"), "- Strategy for AI products"),
+]
+
+
+def test_the_form_of_a_question_for_kinds():
+    for question in (
+        "what roles are there?",
+        "What are the career levels?",
+        "what are the different paths in AI",
+        "what kinds of jobs does the guide describe?",
+        "list the specializations",
+        "which books does the guide mention?",
+    ):
+        assert asks_for_kinds(question), question
+    for question in ("what are the salaries for seniors?", "which role pays best?", "what does a data scientist do?"):
+        assert not asks_for_kinds(question), question
+
+
+def test_a_heading_is_listed_when_its_passages_lead_and_the_question_asks_for_kinds():
+    assert listed_heading("what roles are there?", PASSAGES) == ROLES
+    assert listed_heading("what does an ML engineer do?", PASSAGES) is None  # not a question for kinds
+    lone = [PASSAGES[0], hit(("Guide", "TL;DR"), "- Master Python")]
+    assert listed_heading("what roles are there?", lone) is None  # one passage of the heading among the best
+
+
+def test_words_that_single_out_one_passage_narrow_the_question_to_it():
+    broad = frozenset({"ai", "ml"})
+    assert not narrows("what roles are there in AI?", PASSAGES, broad)
+    assert not narrows("what are the roles and their salaries?", PASSAGES, broad)
+    assert narrows("what are the data scientist's tasks?", PASSAGES, broad)  # a word of one heading
+    assert narrows("what product roles are there?", PASSAGES, broad)
+    assert narrows("what statistical roles are there?", PASSAGES, broad)  # a word only one passage uses
