@@ -41,14 +41,17 @@ def _is_item(hit: Hit, line: int) -> bool:
     return 0 <= index < len(text) and strip_marker(text[index]) != text[index].strip()
 
 
-def lead_of(hit: Hit, config: Config = Config()) -> Lead:
-    """The lines of a passage to quote: the matched ones, or the whole list when no line stands out."""
+def lead_of(hit: Hit, config: Config = Config(), keep: frozenset[int] = frozenset()) -> Lead:
+    """The lines of a passage to quote: the matched ones, or the whole list when no line stands out; and
+    the lines at the positions in `keep` (Match.position: what an earlier answer quoted of a passage
+    like this one, "$80K - $120K" of the junior level, is what "and senior?" wants of the senior one)."""
     if not hit.matches:
         first = hit.chunk.text.split("\n")[0]
         line = hit.chunk.start_line
         return Lead((strip_marker(first),), (line,), (line,), (), False)
     best = hit.matches[0]
     matched = [m for m in hit.matches if m.score >= best.score - config.match_margin][:3]
+    matched += [m for m in hit.matches if m.position in keep and m not in matched]
     items = [m for m in hit.matches if _is_item(hit, m.line)]
     taglines = [m for m in hit.matches if not _is_item(hit, m.line) and is_tagline(m.quote)]
     # A list question gets the list: when no line stands out from the passage as a whole, or when what
@@ -79,10 +82,10 @@ def join_quotes(quotes: list[str]) -> str:
     return text
 
 
-def lead_markdown(hit: Hit, n: int, config: Config) -> str:
+def lead_markdown(hit: Hit, n: int, config: Config, keep: frozenset[int] = frozenset()) -> str:
     """One passage's lead: "**Section:** quote [n]", or the section then its list as bullets, with
     the items that answer in bold when only some of them do."""
-    lead = lead_of(hit, config)
+    lead = lead_of(hit, config, keep)
     name = hit.chunk.section_path[-1]
     if lead.is_list and len(lead.quotes) > 2:
         bullets = [f"- **{q}**" if line in lead.emphasised else f"- {q}" for q, line in zip(lead.quotes, lead.lines)]
@@ -132,11 +135,17 @@ def related(hits: list[Hit], exclude: set[str], most: int = 3) -> tuple[str, ...
     return tuple(questions[:most])
 
 
-def compose(question: str, hits: list[Hit], config: Config = Config(), missing: tuple[str, ...] = ()) -> Answer:
+def compose(
+    question: str,
+    hits: list[Hit],
+    config: Config = Config(),
+    missing: tuple[str, ...] = (),
+    keep: frozenset[int] = frozenset(),
+) -> Answer:
     chosen = select(hits, config)
     top = chosen[0].score
     parts = [missing_line(missing), ""] if missing else []
-    parts.append(lead_markdown(chosen[0], 1, config))
+    parts.append(lead_markdown(chosen[0], 1, config, keep))
     also = [also_markdown(h, n, config) for n, h in enumerate(chosen[1:], start=2) if h.score >= top - config.also_gap]
     if also:
         parts += ["", "The guide also says:", *also]

@@ -112,16 +112,20 @@ class Assistant:
 
     def _answer_whole(self, question: str, text: str, context: str | None, k: int, step: int = 0) -> Answer:
         hits, relevance = self._search(text, context, k)
-        stepped = self._step_from(context, step, hits, text) if step and context else None
+        earlier = self.retriever.search(self.retriever.prepare(context), k=1) if context else []
+        stepped = self._step_from(earlier, step, hits, text) if step and earlier else None
         if stepped is not None:
             # "what's the next one?" asks for the passage after the one just answered, whatever it says.
-            return compose.compose(question, stepped, self.config, relevance.missing if relevance.covered else ())
+            missing = relevance.missing if relevance.covered else ()
+            return compose.compose(question, stepped, self.config, missing, _parallel(earlier, stepped, self.config))
         if relevance.covered:
             heading = listed_heading(text, hits)
             listed = self._under(heading, hits[0], text) if heading else None
             if heading and listed:
                 return compose.compose_overview(question, heading[-1], listed, self.config, relevance.missing)
-            return compose.compose(question, hits, self.config, relevance.missing)
+            return compose.compose(
+                question, hits, self.config, relevance.missing, _parallel(earlier, hits, self.config)
+            )
         return compose.abstain(question, _nearby(hits), self.title, relevance.missing)
 
     def _answer_parts(self, question: str, text: str, parts: list[str], context: str | None, k: int) -> Answer:
@@ -157,10 +161,9 @@ class Assistant:
             return None
         return sorted(under, key=lambda h: h.chunk.start_line)
 
-    def _step_from(self, context: str, step: int, hits: list[Hit], text: str) -> list[Hit] | None:
+    def _step_from(self, earlier: list[Hit], step: int, hits: list[Hit], text: str) -> list[Hit] | None:
         """Hits led by the passage next to (step +1) or before (-1) the one the earlier turn found: "and
         the level after that?" after the mid-level salary is the senior one. None without such a one."""
-        earlier = self.retriever.search(self.retriever.prepare(context), k=1)
         target = self.retriever.neighbour(earlier[0].chunk.id, step) if earlier else None
         if target is None:
             return None
@@ -245,6 +248,21 @@ class Assistant:
         if self._anchors is None:
             self._anchors = self.embedder.embed(list(OCCUPATION_ANCHORS))
         return self._anchors
+
+
+def _parallel(earlier: list[Hit], hits: list[Hit], config: Config) -> frozenset[int]:
+    """What a follow-up wants quoted of its lead, besides what matches it: when the earlier turn's passage
+    and the lead are two passages under one heading ("and senior?" after the junior salary), the lines
+    at the positions the earlier answer quoted."""
+    if (
+        not earlier
+        or not hits
+        or earlier[0].chunk.id == hits[0].chunk.id
+        or parent_of(earlier[0]) != parent_of(hits[0])
+    ):
+        return frozenset()
+    quoted = set(compose.lead_of(earlier[0], config).lines)
+    return frozenset(m.position for m in earlier[0].matches if m.line in quoted)
 
 
 def _nearby(hits: list[Hit]) -> list[str]:

@@ -8,7 +8,7 @@ answered something: a refused question, a greeting or a "thanks" lends no topic.
 
 A question that points before or after what was just answered ("and the level after that?") is answered
 from the passage next to the one the earlier turn found, in the guide's order, among those under the same
-heading (step_of).
+heading (step_of); so is one that names the passage it steps from ("what comes after senior?": anchored_step).
 
 A reference to an item of the previous answer ("what is the fourth one for?", "the first of those",
 "which of the two takes longer?") is replaced by that item's text: the items are the previous answer's
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .lexicon import ORDINALS, RELATIVE_STEPS
+from .lexicon import ANCHORED_STEPS, ORDINALS, RELATIVE_STEPS
 from .text import GENERIC_TERMS, content_terms
 
 MAX_HISTORY_TURNS = 50  # only the most recent turns are looked at; older ones cannot change the answer
@@ -157,13 +157,16 @@ def items_of(exchange: Exchange) -> list[str]:
     return [i for i in items if i]
 
 
-def subject_of(exchange: Exchange, with_answer: bool) -> str:
+def subject_of(exchange: Exchange, with_answer: bool, with_opening: bool = True) -> str:
     """What an earlier exchange was about: its question, and, for a question with no topic of its own
-    ("at that level?") or one that points back ("they", "that"), the opening of its answer, which names
-    what the answer was about."""
+    ("at that level?") or one that points back ("they", "that"), the section its answer quoted first and
+    the opening of that answer, which name what the answer was about. A question with a topic of its own
+    ("what do they earn?") takes the answer's first line only ("**Data Scientist** [1]", not the list
+    under it): the answer's words would outweigh its own."""
     if not with_answer:
         return exchange.question
-    opening = plain(exchange.answer.split("\n\n", 1)[0])[:MAX_CONTEXT_CHARS]
+    first = exchange.answer.split("\n\n", 1)[0] if with_opening else exchange.answer.split("\n", 1)[0]
+    opening = plain(first)[:MAX_CONTEXT_CHARS]
     sections = [str(c.get("section", "")).split(" > ")[-1] for c in exchange.citations[:1]]
     return " ".join(p for p in (exchange.question, *sections, opening) if p)
 
@@ -195,8 +198,19 @@ def step_of(question: str) -> int:
     return next((step for pattern, step in _STEPS if pattern.search(question)), 0)
 
 
+_ANCHORED = [(re.compile(pattern, re.IGNORECASE), step) for pattern, step in ANCHORED_STEPS]
+
+
+def anchored_step(question: str) -> int:
+    """+1 when a question asks what comes after a passage it names itself ("what comes after senior?"),
+    -1 for what comes before one ("the level below principal"), 0 otherwise."""
+    return next((step for pattern, step in _ANCHORED if pattern.search(question)), 0)
+
+
 def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     """The question as it stands on its own, with the earlier turn's subject when it leans on one."""
+    if anchored := anchored_step(question):
+        return Resolved(question, question, step=anchored)  # its own passage is where it steps from
     if not leans_on_context(question):
         return Resolved(question)
     earlier = next((e for e in reversed(exchanges(history)) if e.lends_topic), None)
@@ -208,4 +222,5 @@ def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     # A question without a topic of its own ("at that level?") or one that points back ("what do they do at
     # that stage?") may mean what the answer named rather than what was asked: the answer's opening joins.
     with_answer = not has_topic(question) or bool(_POINTS_BACK.search(question))
-    return Resolved(question, subject_of(earlier, with_answer=with_answer), step=step_of(question))
+    context = subject_of(earlier, with_answer=with_answer, with_opening=not has_topic(question))
+    return Resolved(question, context, step=step_of(question))

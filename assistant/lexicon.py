@@ -101,6 +101,15 @@ RELATIVE_STEPS = (
 KIND_WORDS = ("kinds", "kind", "types", "type", "sorts", "categories", "list", "overview", "range")
 KIND_QUALIFIERS = ("different", "main", "various", "possible", "available", "major", "key", "typical", "usual")
 
+# ... and at the one before or after a passage the question names itself ("what comes after senior?", "the
+# level below principal"): the passage found for the question, then its neighbour.
+ANCHORED_STEPS = (
+    (r"\b(?:comes?|is|are|goes?)\s+(?:after|above|beyond)\s+(?!(?:that|this|it|them|those)\b)\w", 1),
+    (r"\b(?:comes?|is|are)\s+(?:before|below|under)\s+(?!(?:that|this|it|them|those)\b)\w", -1),
+    (r"\b(?:level|stage|step|tier|band)\s+(?:after|above)\s+(?!(?:that|this|it|them|those)\b)\w", 1),
+    (r"\b(?:level|stage|step|tier|band)\s+(?:before|below)\s+(?!(?:that|this|it|them|those)\b)\w", -1),
+)
+
 # Words that ask about a person's age ("am I too old at 45?", "is 22 too young to start?"), a subject
 # no career guide's words stand for (assistant/relevance.py, asks_about_age).
 AGE_WORDS = frozenset(["old", "older", "oldest", "age", "aged", "ageism", "young", "younger"])
@@ -125,6 +134,10 @@ SOCIAL = {
     ),
     "hello": frozenset(["hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "greetings", "there", "yo", "sup", "hola", "bonjour", "hallo", "salut", "ciao"]),
 }  # fmt: skip
+
+# Words that ask for more of what was said ("tell me more about it", "can you explain?"): a message with one
+# is a question, never a social turn (assistant/social.py).
+REQUEST_WORDS = frozenset(["tell", "explain", "elaborate", "expand", "details", "describe", "continue", "why"])
 
 # Frequent function words of other languages written in Latin script. A message with several of these
 # and few English ones is not in English; the assistant answers in English only and says so.

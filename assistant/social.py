@@ -3,7 +3,8 @@
 `classify(message)` returns "greeting", "thanks", "bye", "ack" (ok, great, got it), "language" (not in
 English) or None for a question. A message is social when every word is a social word of one group or a
 stop word (lexicon.SOCIAL), or when it asks nothing, names no topic and has such a word ("perfect, that's
-all I needed, bye!"); "who are you" and "what can you do" are greetings. A message is not in
+all I needed, bye!"); "who are you" and "what can you do" are greetings. A message that asks for more
+("tell me more about it", "and after that?") is a question, whatever its words. A message is not in
 English when it is written in another script, or when words of other languages' grammar
 (lexicon.FOREIGN_FUNCTION_WORDS) outnumber English ones. Pure functions: nothing here needs the model.
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import FOREIGN_FUNCTION_WORDS, GENERIC, SOCIAL, STOPWORDS
+from .conversation import step_of
+from .lexicon import FOREIGN_FUNCTION_WORDS, GENERIC, REQUEST_WORDS, SOCIAL, STOPWORDS
 from .text import term
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -48,6 +50,8 @@ def classify(message: str, topic_words: frozenset[str] = frozenset()) -> str | N
         return None
     if len(tokens) > 8:
         return None
+    if step_of(message) or any(t in REQUEST_WORDS for t in tokens):
+        return None  # "and after that?", "tell me more about it" ask for more of the last answer
     asks_what = bool(_WH.search(message))
     for kind in ("thanks", "bye", "hello", "ack"):
         group = SOCIAL[kind]

@@ -168,8 +168,9 @@ class RunningServer:
 
 @pytest.fixture(scope="session")
 def server(guide_index: Path, tmp_path_factory: pytest.TempPathFactory):
-    """One running app for the session, on the real guide index."""
-    running = RunningServer(guide_index, tmp_path_factory.mktemp("server"))
+    """One running app for the session, on the real guide index. Its rate limit is out of the way: the
+    tests of one module may ask more than the default 60 questions a minute (the limit has its own servers)."""
+    running = RunningServer(guide_index, tmp_path_factory.mktemp("server"), "--rate-limit", "100000")
     yield running
     running.stop()
 

@@ -96,6 +96,32 @@ def test_a_question_for_kinds_that_names_one_passage_is_answered_from_it(server,
     assert record["citations"][0]["section"].endswith(section) and record["answer"].startswith(f"**{section}")
 
 
+def test_a_follow_up_on_a_passage_like_the_last_one_quotes_what_the_last_answer_quoted(server):
+    question = "How much does a junior make?"
+    record = ask(server, "And senior?", turn(question, ask(server, question)))
+    assert record["citations"][0]["section"].endswith("Senior ML Engineer / Staff Scientist")
+    assert "$180K - $280K" in record["answer"].split("\n")[0]
+
+
+def test_what_comes_after_a_level_it_names_is_the_next_level(server):
+    record = ask(server, "What comes after senior?")
+    assert record["citations"][0]["section"].endswith("Principal / Staff / Research Scientist")
+
+
+def test_a_follow_up_with_its_own_topic_is_answered_for_it_not_with_the_last_passage(server):
+    question = "what does a data scientist do?"
+    record = ask(server, "what do they earn?", turn(question, ask(server, question)))
+    assert "$" in record["citations"][0]["excerpt"] and "Data Scientist" in record["citations"][0]["section"]
+    roles = ask(server, "what roles are there?")
+    second = ask(server, "what does the second one do?", turn("what roles are there?", roles))
+    record = ask(
+        server,
+        "tell me more about it",
+        [*turn("what roles are there?", roles), *turn("what does the second one do?", second)],
+    )
+    assert record["kind"] == "answer" and record["citations"][0]["section"].endswith("Data Scientist")
+
+
 def test_which_of_the_two_is_answered_from_the_two_paths_just_named(server):
     first = ask(server, "Should I do a bootcamp or a degree?")
     record = ask(server, "which of the two takes longer?", turn("Should I do a bootcamp or a degree?", first))

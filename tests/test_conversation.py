@@ -2,6 +2,8 @@
 
 from assistant.conversation import (
     Exchange,
+    Resolved,
+    anchored_step,
     exchanges,
     items_of,
     keeps_subject,
@@ -109,6 +111,22 @@ def test_a_question_with_no_topic_of_its_own_also_takes_the_opening_of_the_answe
     )
     context = resolve("how many years at that level?", turns).context
     assert context is not None and "Senior ML Engineer / Staff Scientist" in context
+
+
+def test_a_follow_up_with_a_topic_of_its_own_takes_only_the_first_line_of_the_answer():
+    # The list under "**Data Scientist**" would outweigh "earn": the role's description, not its salary.
+    turns = history(
+        ("what does a data scientist do?", "**Data Scientist** [1]\n- Analyze and model data\n- Business insights")
+    )
+    context = resolve("what do they earn?", turns).context
+    assert context == "what does a data scientist do? Data Scientist"
+
+
+def test_a_question_that_names_the_passage_it_steps_from_stands_alone():
+    assert anchored_step("What comes after senior?") == 1 and anchored_step("what's the level below principal?") == -1
+    assert anchored_step("what comes after that?") == 0 and anchored_step("what should I learn after python?") == 0
+    resolved = resolve("What comes after senior?", history(("Do I need a PhD?", "**Graduate:** PhD [1]")))
+    assert resolved == Resolved("What comes after senior?", "What comes after senior?", step=1)
 
 
 def test_malformed_turns_are_skipped():

@@ -41,6 +41,9 @@ def test_social_turns_and_other_languages_are_recognised(message, kind):
         "de facto standard?",
         "what is that?",  # only stop words and "that", but it asks
         "what should I do after that?",
+        "and after that?",  # a step to the next passage
+        "tell me more about it",
+        "ok, can you explain?",
     ],
 )
 def test_questions_are_not_social(message):
