@@ -60,6 +60,8 @@ def lead_of(hit: Hit, config: Config = Config(), keep: frozenset[int] = frozense
         (hit.whole_dense is not None and best.dense - hit.whole_dense < config.stands_out) or best in taglines
     )
     chosen = [m for m in hit.matches if m not in taglines or len(items) < 2] if whole_list else matched
+    if not items and len(hit.chunk.text) <= config.whole_prose:
+        chosen = list(hit.matches)  # a short passage of prose is quoted whole: its lines answer together
     chosen.sort(key=lambda m: m.position)  # reading order
     # Bold marks items that answer: those that share a word of the question the heading does not (for
     # "which books?" no book of the Books list is in bold), when they are a few of many.
@@ -146,7 +148,10 @@ def compose(
     top = chosen[0].score
     parts = [missing_line(missing), ""] if missing else []
     parts.append(lead_markdown(chosen[0], 1, config, keep))
-    also = [also_markdown(h, n, config) for n, h in enumerate(chosen[1:], start=2) if h.score >= top - config.also_gap]
+    # With the question's subject missing, other passages are further still from what it asks: the lead
+    # says what the guide does say, the rest are only sources.
+    also_gap = config.also_gap if not missing else -1.0
+    also = [also_markdown(h, n, config) for n, h in enumerate(chosen[1:], start=2) if h.score >= top - also_gap]
     if also:
         parts += ["", "The guide also says:", *also]
     cited = tuple(citation(h, n, config) for n, h in enumerate(chosen, start=1))

@@ -51,6 +51,9 @@ class Config:
     max_citations: int = 4
     score_gap: float = 0.4  # a passage this far below the best one is not shown
     also_gap: float = 0.25  # ... nor listed under "The guide also says" when this far below
+    whole_prose: int = (
+        160  # a passage of prose this short (characters) is quoted whole ("$80K - $120K; 0-2 years. ...")
+    )
     stands_out: float = 0.08  # cosine by which one bullet must beat its whole passage to be quoted alone
     match_margin: float = 0.06  # lines within this of a passage's best line are marked as matching
     per_part: int = 2  # citations per part of a multi-part question

@@ -156,6 +156,10 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
                 i += 1
             continue
         phrase = [tokens[i]]
+        before = tokens[i - 1] if i >= 1 else ""
+        plain_word = before.lower() in STOPWORDS or before.lower() in QUESTION_OPENINGS  # "What Toronto ..."
+        if tokens[i][0].isupper() and before[:1].isupper() and not before.isupper() and not plain_word:
+            phrase.insert(0, before)  # a name of two capitalised words, one of them the guide's: "New York"
         i += 1
         while i < len(tokens) and len(phrase) < MAX_PHRASE_WORDS:
             token_words = words(tokens[i])

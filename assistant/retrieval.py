@@ -36,6 +36,8 @@ from .relevance import JobTitles
 from .store import Store
 from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, word_class, words
 
+_JOINED = re.compile(r"\b[A-Za-z]+(?:[;/&-][A-Za-z]+)+\b")
+
 
 @dataclass(frozen=True)
 class Sense:
@@ -136,6 +138,15 @@ class Retriever:
         advert = {t for c, terms in zip(owner, unit_terms) if self._not_guidance[c] for t in terms}
         self._advert_terms = frozenset(advert - guidance)
         guide_words = {w for u in units if not u.question for w in words(u.text) if w.isalpha() and len(w) > 2}
+        # The guide's words joined by punctuation, as people type them run together: "tldr" is "TL;DR",
+        # "selftaught" is "Self-Taught".
+        self._joined = {
+            re.sub(r"[^a-z0-9]", "", form.lower()): form
+            for u in units
+            if not u.question
+            for found in _JOINED.findall(u.text)
+            for form in {found, *(piece for piece in found.split("/") if _JOINED.fullmatch(piece))}
+        }
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
         self._words_by_length: dict[int, list[str]] = {}
         for w in self._guide_words:
@@ -174,6 +185,8 @@ class Retriever:
         """The guide's spelling of a word it nearly uses, or the word itself."""
         if not self.needs_repair(word):
             return word
+        if word in self._joined:
+            return self._joined[word]
         if word not in self._corrections:
             if len(self._corrections) > 50_000:  # bounded: a stream of random words must not grow it forever
                 self._corrections.clear()

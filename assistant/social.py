@@ -20,7 +20,11 @@ from .text import term
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 _WH = re.compile(r"\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
 _ASKS = re.compile(r"\?|\b(what|how|which|why|when|where|who|whats|hows)\b", re.I)
-_ABOUT_ME = re.compile(r"^\s*(who are you|what are you|what can you do|what do you do|help( me)?)\s*[?!.]*\s*$", re.I)
+_ABOUT_ME = re.compile(
+    r"^\s*(who are you|what are you|what can you do|what do you do|help( me)?|what can you help( me)? with|"
+    r"how can you help( me)?|what do you know( about)?|what can i ask( you)?)\s*[?!.]*\s*$",
+    re.I,
+)
 ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS
 
 

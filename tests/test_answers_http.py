@@ -122,6 +122,23 @@ def test_a_follow_up_with_its_own_topic_is_answered_for_it_not_with_the_last_pas
     assert record["kind"] == "answer" and record["citations"][0]["section"].endswith("Data Scientist")
 
 
+def test_a_short_passage_of_prose_is_quoted_whole(server):
+    record = ask(server, "what do senior ML engineers do?")
+    lead = record["answer"].split("\n")[0]
+    assert "Architecture decisions" in lead and "$180K - $280K" in lead and "Deep specialization" in lead
+
+
+def test_words_the_guide_joins_with_punctuation_are_its_words_when_typed_run_together(server):
+    record = ask(server, "tldr")
+    assert not record["abstained"] and record["not_covered"] == []
+    assert record["citations"][0]["section"] == "TL;DR"
+
+
+def test_an_answer_that_names_what_is_missing_lists_nothing_else_as_what_the_guide_says(server):
+    record = ask(server, "What does a mid-level ML engineer earn in Toronto?")
+    assert record["not_covered"] == ["Toronto"] and "The guide also says" not in record["answer"]
+
+
 def test_which_of_the_two_is_answered_from_the_two_paths_just_named(server):
     first = ask(server, "Should I do a bootcamp or a degree?")
     record = ask(server, "which of the two takes longer?", turn("Should I do a bootcamp or a degree?", first))

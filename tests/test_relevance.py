@@ -147,6 +147,12 @@ def test_a_capitalised_name_is_named_even_when_it_barely_moves_the_question():
     assert proper_nouns("are A-B tests part of it?", ("b",)) == ()
 
 
+def test_a_name_of_two_capitalised_words_is_named_whole():
+    vocabulary = frozenset({"new", "ml", "salary"})
+    assert missing_phrases("What is the ML salary in New York?", ("york",), vocabulary) == ("New York",)
+    assert missing_phrases("What ML salary in Toronto?", ("toronto",), vocabulary) == ("Toronto",)
+
+
 def test_missing_phrases_keep_the_users_words_and_skip_markup():
     unknown = ("canadian", "dollar", "toronto")
     assert missing_phrases("in Toronto, in Canadian dollars", unknown, VOCABULARY) == ("Toronto", "Canadian dollars")

@@ -15,6 +15,7 @@ from assistant.social import classify
         ("bye", "bye"),
         ("hello there", "greeting"),
         ("who are you?", "greeting"),
+        ("what can you help with?", "greeting"),
         ("¿Necesito un doctorado para trabajar en inteligencia artificial?", "language"),
         ("Wie viel verdient ein Data Scientist?", "language"),
         ("Quel diplôme faut-il pour devenir data scientist ?", "language"),
