@@ -120,9 +120,9 @@ class Assistant:
             return compose.compose(question, stepped, self.config, missing, _parallel(earlier, stepped, self.config))
         if relevance.covered:
             heading = listed_heading(text, hits)
-            listed = self._under(heading, hits[0], text) if heading else None
+            listed = self._under(heading, text) if heading else None
             if heading and listed:
-                return compose.compose_overview(question, heading[-1], listed, self.config, relevance.missing)
+                return compose.compose_overview(question, heading[1][-1], listed, self.config, relevance.missing)
             return compose.compose(
                 question, hits, self.config, relevance.missing, _parallel(earlier, hits, self.config)
             )
@@ -151,12 +151,13 @@ class Assistant:
             return self._answer_whole(question, text, context, k)
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
 
-    def _under(self, heading: tuple[str, ...], best: Hit, text: str) -> list[Hit] | None:
-        """Every passage under a heading, as found for the question, in the guide's order; None when there
-        are more than overview.MAX_SIBLINGS of them (not a list to quote whole)."""
+    def _under(self, heading: tuple[str, tuple[str, ...]], text: str) -> list[Hit] | None:
+        """Every passage under a heading (its file, then its path), as found for the question, in the
+        guide's order; None when there are more than overview.MAX_SIBLINGS of them (not a list to quote
+        whole) or when the question's words single one out."""
         chunks = self.retriever.store.chunks
         wide = self.retriever.search(self.retriever.prepare(text), k=len(chunks))
-        under = [h for h in wide if parent_of(h) == (best.chunk.source, heading)]
+        under = [h for h in wide if parent_of(h) == heading]
         if not 2 <= len(under) <= MAX_SIBLINGS or narrows(text, under, self.retriever.broad_terms):
             return None
         return sorted(under, key=lambda h: h.chunk.start_line)

@@ -40,15 +40,19 @@ def parent_of(hit: Hit) -> tuple[str, tuple[str, ...]]:
     return hit.chunk.source, hit.chunk.section_path[:-1]
 
 
-def listed_heading(question: str, hits: list[Hit]) -> tuple[str, ...] | None:
-    """The heading whose passages may answer a question that asks for kinds, or None: the best passage's
-    parent, when at least one other of the best few shares it."""
-    if not hits or len(hits[0].chunk.section_path) < 2 or not asks_for_kinds(question):
+def listed_heading(question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
+    """The heading (its file and path) whose passages may answer a question that asks for kinds, or None:
+    the parent of the best passage when another of the best few shares it, or of three of the best few."""
+    if not hits or not asks_for_kinds(question):
         return None
-    parent = parent_of(hits[0])
-    if sum(parent_of(h) == parent for h in hits[:_LOOK_AT]) < 2:
-        return None
-    return parent[1]
+    best = [h for h in hits[: _LOOK_AT + 1] if len(h.chunk.section_path) >= 2]
+    counts = {parent_of(h): sum(parent_of(g) == parent_of(h) for g in best) for h in best}
+    for parent, count in sorted(counts.items(), key=lambda item: -item[1]):
+        # Two of the best few with the best one among them, or three of them ("what are the four roles in
+        # the guide?" finds the TL;DR's "research roles" first, then three roles).
+        if count >= 3 or (count >= 2 and parent_of(hits[0]) == parent):
+            return parent
+    return None
 
 
 def narrows(question: str, passages: list[Hit], broad: frozenset[str]) -> bool:

@@ -32,7 +32,7 @@ def test_the_form_of_a_question_for_kinds():
 
 
 def test_a_heading_is_listed_when_its_passages_lead_and_the_question_asks_for_kinds():
-    assert listed_heading("what roles are there?", PASSAGES) == ROLES
+    assert listed_heading("what roles are there?", PASSAGES) == ("corpus/g.md", ROLES)
     assert listed_heading("what does an ML engineer do?", PASSAGES) is None  # not a question for kinds
     lone = [PASSAGES[0], hit(("Guide", "TL;DR"), "- Master Python")]
     assert listed_heading("what roles are there?", lone) is None  # one passage of the heading among the best
