@@ -65,6 +65,7 @@ def test_the_fourth_one_is_the_fourth_item_of_the_previous_answer(server):
             "AI/ML Career Roles",
             ["Machine Learning Engineer", "Data Scientist", "AI Product Manager"],
         ),
+        ("What are the four roles in the guide?", "AI/ML Career Roles", ["AI Research Scientist"]),  # TL;DR first
         ("what are the career levels?", "Career Progression and Salaries", ["Junior ML Engineer", "Principal"]),
         ("list the industry specializations", "Industry Specializations", ["Computer Vision", "MLOps"]),
     ],
