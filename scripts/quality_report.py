@@ -57,12 +57,28 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01e",
+        "path": DATA / "blind-2026-12-01e.jsonl",
+        "about": "written for the sixth round (2026-12-01), before any change of that round",
+        "runs": {
+            "before (main at f46c36a, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01e.before.jsonl",
+            "after (sixth round, main at 21074d8, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01e.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01d",
         "path": DATA / "blind-2026-12-01d.jsonl",
         "about": "written at the end of the fifth round (2026-12-01), before its last change (part time, laid off)",
         "runs": {
             "before (main at 7e63fc4, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01d.before.jsonl",
             "after (main at 6fac071, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01d.after.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01d.sixth.jsonl",
         },
     },
     {
@@ -76,6 +92,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01c.after.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.sixth.jsonl",
         },
     },
     {
@@ -92,6 +112,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.end.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.sixth.jsonl",
         },
     },
     {
@@ -109,6 +133,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.fifth.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.sixth.jsonl",
         },
     },
     {
@@ -129,6 +157,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.fifth.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.sixth.jsonl",
         },
     },
     {
@@ -154,6 +186,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.fifth.jsonl",
+            "after the sixth round (main at 21074d8, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.sixth.jsonl",
         },
     },
 )
