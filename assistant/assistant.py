@@ -102,7 +102,7 @@ class Assistant:
         turn = social.classify(question, self.retriever.vocabulary)
         if turn is not None:
             return _with_latency(compose.social(question, turn, self.title), started)
-        resolved = resolve(question, history) if self.config.follow_ups else Resolved(question)
+        resolved = _usable(resolve(question, history), question) if self.config.follow_ups else Resolved(question)
         parts = split_parts(resolved.text)
         if len(parts) == 1:
             result = self._answer_whole(question, resolved.text, resolved.context, k, resolved.step)
@@ -185,13 +185,6 @@ class Assistant:
         is linear, so this averages scores): "and for statistics?" stays about statistics first."""
         query = self.retriever.prepare(text)
         if context:
-            # An earlier turn that could not have been asked (not Unicode) is not context; a long one is
-            # cut, so that a 200 KB history costs no more than a question.
-            try:
-                context = validate_question(context[:MAX_QUESTION_CHARS])
-            except QuestionError:
-                context = None
-        if context:
             earlier = self.retriever.prepare(context)
             joined = f"{earlier.text} {query.text}"
             alone, with_context = self.embedder.embed([query.text, joined])
@@ -249,6 +242,21 @@ class Assistant:
         if self._anchors is None:
             self._anchors = self.embedder.embed(list(OCCUPATION_ANCHORS))
         return self._anchors
+
+
+def _usable(resolved: Resolved, question: str) -> Resolved:
+    """What history lent a question, if it could have been asked itself: text from a turn that is not
+    Unicode ("\\udc00") is dropped (the question stands alone, or keeps no context), and a long turn is
+    cut, so that a 200 KB history costs no more than a question."""
+    try:
+        text = validate_question(resolved.text[:MAX_QUESTION_CHARS])
+    except QuestionError:
+        return Resolved(question)
+    try:
+        context = validate_question(resolved.context[:MAX_QUESTION_CHARS]) if resolved.context else None
+    except QuestionError:
+        context = None
+    return replace(resolved, text=text, context=context)
 
 
 def _parallel(earlier: list[Hit], hits: list[Hit], config: Config) -> frozenset[int]:

@@ -192,6 +192,12 @@ API_CASES: list[Any] = [
     ),
     pytest.param(q("and them?", history=turns(1, content=LONG_TURN)), None, Answered(), id="history-200KB-turn"),
     pytest.param(q("and them?", history=turns(1, content="\udc00 PhD")), None, Answered(), id="history-lone-surrogate"),
+    pytest.param(
+        q("what is the first one?", history=[*turns(1), *turns(1, "assistant", "- \udc00 PhD\n- Python")]),
+        None,
+        Answered(),
+        id="history-item-lone-surrogate",
+    ),
 ]
 
 
