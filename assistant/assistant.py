@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,18 @@ def validate_question(question: Any) -> str:
     return cleaned
 
 
+@dataclass(frozen=True)
+class Found:
+    """What one search gives: the hits, whether the guide covers the question, the question as prepared
+    and its own vector (for a wider search over the same question), and the passage its context found."""
+
+    hits: list[Hit]
+    relevance: Relevance
+    query: Query
+    vector: np.ndarray
+    earlier: list[Hit]
+
+
 class Assistant:
     def __init__(self, store: Store, embedder: Embedder, config: Config = Config()):
         self.store = store
@@ -111,8 +123,8 @@ class Assistant:
         return _with_latency(result, started)
 
     def _answer_whole(self, question: str, text: str, context: str | None, k: int, step: int = 0) -> Answer:
-        hits, relevance = self._search(text, context, k)
-        earlier = self.retriever.search(self.retriever.prepare(context), k=1) if context else []
+        found = self._search(text, context, k)
+        hits, relevance, earlier = found.hits, found.relevance, found.earlier
         stepped = self._step_from(earlier, step, hits, text) if step and earlier else None
         if stepped is not None:
             # "what's the next one?" asks for the passage after the one just answered, whatever it says.
@@ -120,7 +132,7 @@ class Assistant:
             return compose.compose(question, stepped, self.config, missing, _parallel(earlier, stepped, self.config))
         if relevance.covered:
             heading = listed_heading(text, hits)
-            listed = self._under(heading, text) if heading else None
+            listed = self._under(heading, found) if heading else None
             if heading and listed:
                 return compose.compose_overview(question, heading[1][-1], listed, self.config, relevance.missing)
             return compose.compose(
@@ -135,7 +147,8 @@ class Assistant:
         for i, part in enumerate(parts):
             leans = bool(i) and leans_on_context(part)
             part_context = parts[i - 1] if leans else context
-            hits, relevance = self._search(part, part_context, k, whole=False)
+            found = self._search(part, part_context, k, whole=False)
+            hits, relevance = found.hits, found.relevance
             # A part that leans on the one before must not just find that part's passage again; two things
             # compared may well be in one passage ("pytorch vs tensorflow").
             fresh = ([h for h in hits if h.chunk.id not in led] or hits) if leans else hits
@@ -144,21 +157,21 @@ class Assistant:
             if relevance.covered:
                 led.add(fresh[0].chunk.id)
         if all(hits is None for _, hits in answered):
-            nearby = _nearby(self._search(question, context, k)[0])
+            nearby = _nearby(self._search(question, context, k).hits)
             return compose.abstain(question, nearby, self.title, tuple(dict.fromkeys(missing)))
         if len(led) == 1 and all(hits is not None for _, hits in answered):
             # Every part found the same passage ("AWS vs GCP vs Azure"): one answer, not the same one thrice.
             return self._answer_whole(question, text, context, k)
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
 
-    def _under(self, heading: tuple[str, tuple[str, ...]], text: str) -> list[Hit] | None:
-        """Every passage under a heading (its file, then its path), as found for the question, in the
-        guide's order; None when there are more than overview.MAX_SIBLINGS of them (not a list to quote
-        whole) or when the question's words single one out."""
+    def _under(self, heading: tuple[str, tuple[str, ...]], found: Found) -> list[Hit] | None:
+        """Every passage under a heading (its file, then its path), as found for the question on its own,
+        in the guide's order; None when there are more than overview.MAX_SIBLINGS of them (not a list to
+        quote whole) or when the question's words single one out."""
         chunks = self.retriever.store.chunks
-        wide = self.retriever.search(self.retriever.prepare(text), k=len(chunks))
+        wide = self.retriever.search(found.query, k=len(chunks), vector=found.vector)
         under = [h for h in wide if parent_of(h) == heading]
-        if not 2 <= len(under) <= MAX_SIBLINGS or narrows(text, under, self.retriever.broad_terms):
+        if not 2 <= len(under) <= MAX_SIBLINGS or narrows(found.query.text, under, self.retriever.broad_terms):
             return None
         return sorted(under, key=lambda h: h.chunk.start_line)
 
@@ -178,16 +191,20 @@ class Assistant:
             found = [h for h in wide if h.chunk.id == target]
         return found + [h for h in hits if h.chunk.id != target] if found else None
 
-    def _search(self, text: str, context: str | None, k: int, whole: bool = True) -> tuple[list[Hit], Relevance]:
+    def _search(self, text: str, context: str | None, k: int, whole: bool = True) -> Found:
         """Hits for a question (with the earlier text it leans on) and whether the guide covers it.
 
         With a context, the vector is the mean of the question's own and that of the two joined (cosine
-        is linear, so this averages scores): "and for statistics?" stays about statistics first."""
+        is linear, so this averages scores): "and for statistics?" stays about statistics first. The
+        context of a whole question is embedded in the same batch, for the passage it found (`Found.earlier`)."""
         query = self.retriever.prepare(text)
+        earlier_hits: list[Hit] = []
         if context:
             earlier = self.retriever.prepare(context)
             joined = f"{earlier.text} {query.text}"
-            alone, with_context = self.embedder.embed([query.text, joined])
+            texts = [query.text, joined, earlier.text] if whole else [query.text, joined]
+            alone, with_context, *before = self.embedder.embed(texts)
+            earlier_hits = self.retriever.search(earlier, k=1, vector=before[0]) if before else []
             vector = (1 - self.config.context_weight) * alone + self.config.context_weight * with_context
             # The question's own words count twice, and only they earn the heading bonus (focus): "and
             # for statistics?" after a maths question is about the Statistics section first.
@@ -197,10 +214,10 @@ class Assistant:
             terms = query.terms * 2 + kept
             search = Query(joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms)
         else:
-            vector = self.embedder.embed([query.text])[0]
+            alone = vector = self.embedder.embed([query.text])[0]
             search = query
         hits = self.retriever.search(search, k=k, vector=vector)
-        return hits, self._judge(query, search, hits, alone=not context and whole)
+        return Found(hits, self._judge(query, search, hits, alone=not context and whole), query, alone, earlier_hits)
 
     def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool) -> Relevance:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.
