@@ -24,6 +24,7 @@ from .config import Config
 from .conversation import Resolved, keeps_subject, leans_on_context, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import OCCUPATION_ANCHORS, TITLE
+from .measures import asked_measure, by_measure, without_measure
 from .multipart import split_parts
 from .overview import MAX_SIBLINGS, listed_heading, narrows, parent_of
 from .records import Answer, Hit
@@ -146,7 +147,7 @@ class Assistant:
         led: set[str] = set()
         for i, part in enumerate(parts):
             leans = bool(i) and leans_on_context(part)
-            part_context = parts[i - 1] if leans else context
+            part_context = without_measure(parts[i - 1]) if leans else context
             found = self._search(part, part_context, k, whole=False)
             hits, relevance = found.hits, found.relevance
             # A part that leans on the one before must not just find that part's passage again; two things
@@ -217,7 +218,15 @@ class Assistant:
             alone = vector = self.embedder.embed([query.text])[0]
             search = query
         hits = self.retriever.search(search, k=k, vector=vector)
-        return Found(hits, self._judge(query, search, hits, alone=not context and whole), query, alone, earlier_hits)
+        relevance = self._judge(query, search, hits, alone=not context and whole)
+        measure = asked_measure(text)
+        if measure is not None and relevance.covered:
+            # "how long is a masters?" is led by the passage that gives a span of time; without one the
+            # answer says the guide gives none.
+            hits, stated = by_measure(hits, measure, self.config.measure_gap)
+            if not stated and measure.label not in relevance.missing:
+                relevance = replace(relevance, missing=(measure.label, *relevance.missing))
+        return Found(hits, relevance, query, alone, earlier_hits)
 
     def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool) -> Relevance:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.

@@ -181,3 +181,32 @@ TALK_ANCHORS = (
     "slang or an abbreviation in a chat message",
     "a filler word",
 )
+
+# What a question asks to be measured, and how a passage states such a measure (assistant/measures.py):
+# "how much does a bootcamp cost?" is answered by a passage with a sum in it, not by "Lower cost";
+# "how long is a masters?" by one with a span of time. Each entry: the measure, the forms of question
+# that ask for it, the form of text that states it, and how an answer names it when no passage does.
+_SUM = r"[$€£]\s?\d|\b\d+(?:\.\d+)?\s?[kK]\b|\b\d[\d,.]*\s?(?:dollars|usd|euros?|eur|pounds|gbp)\b"
+MEASURES = (
+    (
+        "pay",
+        r"\bhow much\b(?:(?!\bhow\b).)*\b(?:pay|pays|paid|earn|earns|make|makes)\b"
+        r"|\b(?:salary|salaries|pay|paid|earn|earns|earning|earnings|wage|wages|compensation|comp|income)\b",
+        _SUM,
+        "a salary figure",
+    ),
+    (
+        "cost",
+        r"\bhow much\b(?:(?!\bhow\b).)*\b(?:cost|costs|charge|charges|spend|price|money)\b"
+        r"|\b(?:price|prices|priced|fee|fees|tuition)\b|\bcosts?\s+(?:of|for)\b|\bwhat\b.*\bcosts?\b",
+        _SUM,
+        "a price",
+    ),
+    (
+        "time",
+        r"\bhow long\b|\bhow (?:quickly|fast|soon)\b|\bhow much time\b|\bhow many (?:years|months|weeks|days|hours)\b"
+        r"|\btime ?line\b|\btime ?frame\b",
+        r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|yrs?|months?|weeks?|days?|hours?)\b",
+        "how long it takes",
+    ),
+)

@@ -71,8 +71,14 @@ def split_parts(question: str) -> list[str]:
     comparison = compared(question)
     if comparison:
         return comparison
-    parts = [p.strip(" ,;") for p in _SPLIT.split(question)]
-    parts = _with_prefaces([p for p in parts if p])
+    parts, joined, start = [], [], 0
+    for cut in _SPLIT.finditer(question):
+        parts.append(question[start : cut.start()].strip(" ,;"))
+        joined.append(bool(_JOINED.search(cut.group())))
+        start = cut.end()
+    parts.append(question[start:].strip(" ,;"))
+    kept = [(p, j) for p, j in zip(parts, [*joined, False]) if p]
+    parts = _with_prefaces([p for p, _ in kept], [j for _, j in kept])
     if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
         return [question]
     return parts[:MAX_PARTS]
@@ -81,13 +87,17 @@ def split_parts(question: str) -> list[str]:
 _ASKS = re.compile(rf"\?\s*$|\b{_QUESTION_WORD}\b|\b(?:explain|compare|recommend|suggest|need|want)\b", re.IGNORECASE)
 
 
-def _with_prefaces(parts: list[str]) -> list[str]:
+_JOINED = re.compile(r"\b(?:and|also|plus)\b|&|\?", re.IGNORECASE)
+
+
+def _with_prefaces(parts: list[str], joined: list[bool]) -> list[str]:
     """A piece that asks nothing ("long term", "total beginner here", "physics grad") is the preface of
-    the question after it, not a part of its own."""
+    the question after it, not a part of its own; unless "and" (or a question mark) joins it to the next
+    one: "most common undergrad major, and what masters options are there?" asks two things."""
     merged: list[str] = []
     preface = ""
-    for part in parts:
-        if not _ASKS.search(part):
+    for part, and_next in zip(parts, joined):
+        if not _ASKS.search(part) and not and_next:
             preface = f"{preface}, {part}" if preface else part
             continue
         merged.append(f"{preface}, {part}" if preface else part)

@@ -259,3 +259,27 @@ def test_eval_through_the_server_gives_the_same_figures_as_in_process(server, gu
     over_http = evaluation.score(cases, evaluation.run(cases, evaluation.ask_over_http(server.url)))
     in_process = evaluation.score(cases, evaluation.run(cases, lambda q, h: guide_assistant.ask(q, h).to_dict()))
     assert over_http == in_process
+
+
+def test_a_question_for_a_sum_or_a_span_of_time_is_led_by_a_passage_that_gives_one(server):
+    earned = ask(
+        server,
+        "what do they earn?",
+        [
+            {"role": "user", "content": "what does an AI research scientist do?"},
+            {"role": "assistant", "content": "**AI Research Scientist:** Develop new algorithms; Publish papers [1]"},
+        ],
+    )
+    assert "$250K - $500K+" in earned["answer"].split("\n")[0] and earned["not_covered"] == []
+    degree = ask(server, "how long does a degree take?")
+    assert "**2-4 years, higher cost**" in degree["answer"]
+
+
+def test_a_sum_the_guide_does_not_give_is_named_as_missing(server):
+    # "Lower cost" is about cost, but no price: the answer quotes it and says the guide gives none.
+    record = ask(server, "how much does a bootcamp cost?")
+    assert record["not_covered"] == ["a price"]
+    assert record["answer"].startswith("The guide doesn't mention a price")
+    assert "Lower cost" in record["answer"]
+    pm = ask(server, "what's the salary for an AI product manager?")
+    assert pm["abstained"] or pm["not_covered"] == ["a salary figure"]

@@ -69,3 +69,10 @@ def test_a_vs_without_two_things_stays_whole(question):
 )
 def test_a_preface_that_asks_nothing_is_not_a_part_of_its_own(question):
     assert split_parts(question) == [question]
+
+
+def test_a_topic_joined_by_and_to_a_question_is_a_part_of_its_own():
+    assert split_parts("most common undergrad major, and what masters options are there?") == [
+        "most common undergrad major",
+        "what masters options are there?",
+    ]

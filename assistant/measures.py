@@ -1,0 +1,68 @@
+"""What a question asks to be measured, and whether a passage states it.
+
+"How much does a bootcamp cost?" asks for a sum: "Lower cost" is about cost but does not answer it, and
+"how long is a masters?" wants a span of time ("2-4 years, higher cost"), not the masters programmes. A
+question of such a form (lexicon.MEASURES) is led by a passage close to it that states the measure; when
+none does, the answer names the measure as what the guide does not give ("how long it takes").
+Pure functions over text and hits: no model, no index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .lexicon import MEASURES
+from .records import Hit
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str  # "pay", "cost", "time"
+    asks: re.Pattern[str]  # a question of this form asks for it
+    states: re.Pattern[str]  # a line of this form states it
+    label: str  # how an answer names it when the guide does not give it
+
+
+KINDS = tuple(
+    Measure(name, re.compile(asks, re.IGNORECASE), re.compile(states, re.IGNORECASE), label)
+    for name, asks, states, label in MEASURES
+)
+
+
+def asked_measure(text: str) -> Measure | None:
+    """The measure a question asks for, or None ("what do ML engineers do?")."""
+    return next((m for m in KINDS if m.asks.search(text)), None)
+
+
+def without_measure(text: str) -> str:
+    """The question with what it asks to be measured taken out: "what do ML engineers earn" is about ML
+    engineers, which is what a later part ("and what should they study?") leans on, not their pay."""
+    for measure in KINDS:
+        text = measure.asks.sub(" ", text)
+    return " ".join(text.split())
+
+
+def states(measure: Measure, hit: Hit) -> bool:
+    return bool(measure.states.search(hit.chunk.text))
+
+
+def by_measure(hits: list[Hit], measure: Measure, gap: float) -> tuple[list[Hit], bool]:
+    """The hits led by the best one that states the measure, if it scores within `gap` of the best of all
+    (its lines that state it ranked first, so that they are what the answer quotes); and whether one did.
+    The other hits keep their order."""
+    if not hits:
+        return hits, False
+    top = hits[0].score
+    stating = next((h for h in hits if h.score >= top - gap and states(measure, h)), None)
+    if stating is None:
+        return hits, False
+    return [_stated_first(stating, measure)] + [h for h in hits if h is not stating], True
+
+
+def _stated_first(hit: Hit, measure: Measure) -> Hit:
+    """The hit with the lines that state the measure first, scored as its best line and marked as
+    specific to the question (they are what answers: in bold when the answer quotes the whole list)."""
+    best = max((m.score for m in hit.matches), default=0.0)
+    stating = [replace(m, score=best, specific=True) for m in hit.matches if measure.states.search(m.quote)]
+    return replace(hit, matches=tuple(stating + [m for m in hit.matches if not measure.states.search(m.quote)]))

@@ -1,0 +1,59 @@
+"""What a question asks to be measured, and whether a passage states it, as pure logic."""
+
+import pytest
+
+from assistant.measures import asked_measure, by_measure, without_measure
+from assistant.records import Chunk, Hit, Match
+
+
+def hit(name: str, lines: list[str], score: float) -> Hit:
+    matches = tuple(
+        Match(line=10 + i, quote=line, score=score - 0.01 * i, dense=0.5, lexical=0.0, position=i)
+        for i, line in enumerate(lines)
+    )
+    chunk = Chunk(name, "guide.md", ("Paths", name), 10, 10 + len(lines) - 1, "\n".join(lines))
+    return Hit(chunk, score, 0.5, 0.0, matches)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("how much does a bootcamp cost?", "cost"),
+        ("what's the price of a masters", "cost"),
+        ("what do they earn?", "pay"),
+        ("how much do senior ML engineers make", "pay"),
+        ("how long is a masters?", "time"),
+        ("how quickly can I get a job", "time"),
+        ("how many months is a bootcamp", "time"),
+        ("what does a data scientist do?", None),
+        ("how much math do I need?", None),
+        ("is a bootcamp cheaper than a degree?", None),
+    ],
+)
+def test_a_question_asks_for_a_sum_or_a_span_of_time_by_its_form(question, measure):
+    found = asked_measure(question)
+    assert (found.name if found else None) == measure
+
+
+DEGREES = hit("Degrees", ["Deeper theoretical foundation", "2-4 years, higher cost"], 1.2)
+GRADUATE = hit("Graduate", ["MS in Data Science", "PhD (for research roles)"], 1.3)
+BOOTCAMPS = hit("Bootcamps", ["Lower cost", "Practical focus"], 1.25)
+
+
+def test_the_passage_that_states_the_measure_leads_and_quotes_that_line_first():
+    hits, stated = by_measure([GRADUATE, BOOTCAMPS, DEGREES], asked_measure("how long is a degree?"), gap=0.3)
+    assert stated
+    assert [h.chunk.id for h in hits] == ["Degrees", "Graduate", "Bootcamps"]
+    assert hits[0].matches[0].quote == "2-4 years, higher cost"
+
+
+def test_a_passage_far_below_the_best_does_not_lead_and_none_stating_it_is_said():
+    hits, stated = by_measure([GRADUATE, BOOTCAMPS, DEGREES], asked_measure("how long is a degree?"), gap=0.05)
+    assert not stated and hits[0] is GRADUATE
+    hits, stated = by_measure([BOOTCAMPS, GRADUATE], asked_measure("how much does a bootcamp cost?"), gap=0.3)
+    assert not stated and hits[0] is BOOTCAMPS  # "Lower cost" speaks of cost but gives no sum
+
+
+def test_what_a_later_part_leans_on_is_the_subject_not_the_measure():
+    assert without_measure("what do ML engineers earn") == "what do ML engineers"
+    assert without_measure("how long is a masters") == "is a masters"
