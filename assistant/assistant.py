@@ -21,7 +21,7 @@ import numpy as np
 from . import answer as compose
 from . import social
 from .config import Config
-from .conversation import Resolved, keeps_subject, leans_on_context, resolve
+from .conversation import Resolved, keeps_subject, leans_on_context, points_back, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import OCCUPATION_ANCHORS, TITLE
 from .measures import asked_measure, by_measure, without_measure
@@ -31,7 +31,7 @@ from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
-from .text import term, words
+from .text import GENERIC_TERMS, term, words
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 5
@@ -218,6 +218,8 @@ class Assistant:
             alone = vector = self.embedder.embed([query.text])[0]
             search = query
         hits = self.retriever.search(search, k=k, vector=vector)
+        if earlier_hits:
+            hits = self._moving_on(text, earlier, earlier_hits[0], hits)
         relevance = self._judge(query, search, hits, alone=not context and whole)
         measure = asked_measure(text)
         if measure is not None and relevance.covered:
@@ -227,6 +229,21 @@ class Assistant:
             if not stated and measure.label not in relevance.missing:
                 relevance = replace(relevance, missing=(measure.label, *relevance.missing))
         return Found(hits, relevance, query, alone, earlier_hits)
+
+    def _moving_on(self, text: str, earlier: Query, before: Hit, hits: list[Hit]) -> list[Hit]:
+        """A follow-up that swaps in a subject of its own ("and the supervised ones?" after the unsupervised
+        algorithms, "and mid-level?" after the junior pay) is not answered by the passage that answered
+        the earlier turn, unless that passage names it too: the next passage leads. One that points back
+        ("how much experience is that?") keeps it."""
+        if len(hits) < 2 or hits[0].chunk.id != before.chunk.id or points_back(text):
+            return hits
+        asked = self.retriever.prepare(without_measure(text)).terms
+        new = {t for t in asked if t not in GENERIC_TERMS and t not in earlier.terms}
+        lead = hits[0].chunk
+        named = {term(w) for w in words(" ".join((*lead.section_path, lead.text)))}
+        if not new or new & named:
+            return hits
+        return [hits[1], hits[0], *hits[2:]]
 
     def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool) -> Relevance:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.

@@ -46,6 +46,7 @@ _LEANS_ON_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?!(?:one|ones|else)\b)" + _REFERS_BACK, re.IGNORECASE)
 _ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 # A pointer ends in a noun of the list, "of those", or where the sentence goes on with a verb: "the first
 # one", "the 2nd of those", "what is the fourth for?"; not "the first year" or "what should I learn first".
@@ -120,6 +121,12 @@ def keeps_subject(question: str) -> bool:
     """Whether a follow-up keeps the earlier subject ("how much do they make?": a pronoun points back, or
     it names no topic) rather than swapping in its own ("what about statistics?", "and for seniors?")."""
     return bool(_POINTS_BACK.search(question)) or not has_topic(question)
+
+
+def points_back(question: str) -> bool:
+    """Whether a question points back at the earlier subject with a pronoun ("how much experience is
+    that?"), not just at a kind of it ("and the supervised ones?")."""
+    return bool(_PRONOUN.search(question))
 
 
 def leans_on_context(question: str) -> bool:

@@ -283,3 +283,14 @@ def test_a_sum_the_guide_does_not_give_is_named_as_missing(server):
     assert "Lower cost" in record["answer"]
     pm = ask(server, "what's the salary for an AI product manager?")
     assert pm["abstained"] or pm["not_covered"] == ["a salary figure"]
+
+
+def test_a_follow_up_that_swaps_in_its_own_kind_moves_on_from_the_last_passage(server):
+    # "the supervised ones" after the unsupervised algorithms: the Unsupervised passage, which matched
+    # the conversation best, does not name them; "how long is that?" points back and keeps it.
+    question = "unsupervised algorithms I should know?"
+    first = ask(server, question)
+    assert first["citations"][0]["section"].endswith("Unsupervised")
+    record = ask(server, "and the supervised ones?", turn(question, first))
+    assert record["citations"][0]["section"].endswith("> Supervised")
+    assert "Decision Trees" in record["answer"].split("\n\n")[0] + record["citations"][0]["excerpt"]

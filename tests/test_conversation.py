@@ -8,6 +8,7 @@ from assistant.conversation import (
     items_of,
     keeps_subject,
     leans_on_context,
+    points_back,
     resolve,
     resolve_items,
     step_of,
@@ -148,6 +149,13 @@ def test_a_follow_up_that_points_back_keeps_the_subject_and_one_that_names_its_o
     assert keeps_subject("how long does that take?")
     assert not keeps_subject("what about statistics?")
     assert not keeps_subject("and for python?")
+
+
+def test_a_pronoun_points_back_but_a_kind_of_the_earlier_subject_does_not():
+    assert points_back("how much experience is that?")
+    assert points_back("what do they do at that stage?")
+    assert not points_back("and the supervised ones?")
+    assert not points_back("anything else?")
 
 
 def test_a_question_pointing_before_or_after_what_was_answered_steps_through_the_guide():
