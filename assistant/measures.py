@@ -44,7 +44,19 @@ def without_measure(text: str) -> str:
 
 
 def states(measure: Measure, hit: Hit) -> bool:
-    return bool(measure.states.search(hit.chunk.text))
+    return any(_states_line(measure, line) for line in hit.chunk.text.splitlines())
+
+
+def _states_line(measure: Measure, line: str) -> bool:
+    """Whether a line states the measure, and not another of the same form: "median salaries exceeding
+    $160,000" states a sum, but a salary, not a price."""
+    if not measure.states.search(line):
+        return False
+    return not any(
+        other.asks.search(line)
+        for other in KINDS
+        if other is not measure and other.states.pattern == measure.states.pattern
+    )
 
 
 def by_measure(hits: list[Hit], measure: Measure, gap: float) -> tuple[list[Hit], bool]:
@@ -64,5 +76,5 @@ def _stated_first(hit: Hit, measure: Measure) -> Hit:
     """The hit with the lines that state the measure first, scored as its best line and marked as
     specific to the question (they are what answers: in bold when the answer quotes the whole list)."""
     best = max((m.score for m in hit.matches), default=0.0)
-    stating = [replace(m, score=best, specific=True) for m in hit.matches if measure.states.search(m.quote)]
-    return replace(hit, matches=tuple(stating + [m for m in hit.matches if not measure.states.search(m.quote)]))
+    stating = [replace(m, score=best, specific=True) for m in hit.matches if _states_line(measure, m.quote)]
+    return replace(hit, matches=tuple(stating + [m for m in hit.matches if not _states_line(measure, m.quote)]))

@@ -57,3 +57,12 @@ def test_a_passage_far_below_the_best_does_not_lead_and_none_stating_it_is_said(
 def test_what_a_later_part_leans_on_is_the_subject_not_the_measure():
     assert without_measure("what do ML engineers earn") == "what do ML engineers"
     assert without_measure("how long is a masters") == "is a masters"
+
+
+def test_a_salary_is_no_price_and_a_price_no_salary():
+    title = hit("Guide", ["Roles have grown 75% with median salaries exceeding $160,000"], 1.4)
+    hits, stated = by_measure([title, BOOTCAMPS], asked_measure("how much does the coaching cost?"), gap=0.3)
+    assert not stated and hits[0] is title
+    fee = hit("Fees", ["Tuition costs $20K"], 1.3)
+    assert not by_measure([fee], asked_measure("what do they earn?"), gap=0.3)[1]
+    assert by_measure([fee], asked_measure("how much does it cost?"), gap=0.3)[1]
