@@ -46,6 +46,7 @@ class Config:
     )
     carrying_pull: float = 0.25  # ... and with a pull this large and one guide word left, they carry it: refused
     thing_floor: float = 0.04  # a foreign noun or name reading this much more as a thing than as talk is a subject
+    verb_thing_floor: float = 0.085  # ... and a word that is also a verb or adjective ("tax", "stock"), this much
     scope_floor: float = 0.38  # ... as is one this close to a topic the guide does not cover (guide.OUT_OF_SCOPE)
     question_floor: float = 0.35  # refused when no question the guide answers (PASSAGE_QUESTIONS) is this close
     # -- the answer (assistant/answer.py) ------------------------------------------------------------

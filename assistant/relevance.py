@@ -136,6 +136,20 @@ def about_asker(text: str) -> frozenset[str]:
     return frozenset(background)
 
 
+_BEFORE_A_VERB = re.compile(
+    r"\b(?:to|can|could|will|would|should|shall|must|might|may|i|you|we|they)\s+"
+    r"(?=(?:not\s+|just\s+|really\s+|still\s+|even\s+)?([a-z]+))",
+    re.IGNORECASE,
+)
+
+
+def verbs_by_position(text: str) -> frozenset[str]:
+    """Words a question uses as verbs, by where they stand: after "to", a modal or a subject pronoun ("I
+    need to place on kaggle", "can I tax"). A word that is both a noun and a verb ("tax", "place") is a
+    subject only as a noun ("is that before tax?")."""
+    return frozenset(term(m.group(1).lower()) for m in _BEFORE_A_VERB.finditer(text))
+
+
 def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[str]) -> tuple[str, ...]:
     """The question's own words for its unknown terms, as written, with a following word that is not the
     guide's joined on ("Canadian dollars", "stock options"; but "plumber", not "plumber earn")."""
@@ -212,6 +226,7 @@ def judge(
     # accountant, ...").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
     asker = about_asker(text)
+    used_as_verb = verbs_by_position(text)
     kind = classes or {}
     subjects = tuple(
         t
@@ -221,6 +236,7 @@ def judge(
             t not in asker
             and (
                 (kind.get(t) in NAMING and (things or {}).get(t, -1.0) >= config.thing_floor)
+                or (can_be_noun(t) and t not in used_as_verb and (things or {}).get(t, -1.0) >= config.verb_thing_floor)
                 or (scope or {}).get(t, 0.0) >= config.scope_floor
             )
         )

@@ -12,6 +12,7 @@ from assistant.relevance import (
     naming_age,
     naming_titles,
     proper_nouns,
+    verbs_by_position,
 )
 from assistant.text import word_class
 
@@ -73,6 +74,24 @@ def test_a_noun_that_pulls_the_question_away_from_the_guide_is_named():
         hits(0.6), terms, VOCABULARY, probe(0.55), things={"bonus": -0.06}, classes={"bonus": "noun"}, text=text
     )
     assert near.covered and near.missing == ()
+
+
+def test_a_word_that_is_also_a_verb_is_named_when_it_reads_strongly_as_a_thing_and_stands_as_a_noun():
+    # "what do they make? -- is that before tax?": "tax" is also a verb (dictionary class "other"), but
+    # reads as a thing well beyond the floor for such words; "place" in "do I need to place" stands as a verb.
+    def missing(word: str, thing: float, text: str) -> tuple[str, ...]:
+        terms = ("ml", "salary", word)
+        verdict = judge(
+            hits(0.6), terms, VOCABULARY, probe(0.62), things={word: thing}, classes={word: "other"}, text=text
+        )
+        assert verdict.covered
+        return verdict.missing
+
+    assert missing("tax", 0.10, "is an ML salary before tax?") == ("tax",)
+    assert missing("tax", 0.07, "is an ML salary before tax?") == ()
+    assert missing("place", 0.10, "do I need to place high for an ML salary?") == ()
+    assert verbs_by_position("how can I place well on kaggle") == {"i", "place"}
+    assert "stock" not in verbs_by_position("do stock options matter?")
 
 
 def test_words_of_talk_do_not_carry_a_question_the_guide_barely_matches():
