@@ -31,7 +31,7 @@ from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
-from .text import GENERIC_TERMS, term, words
+from .text import GENERIC_TERMS, content_terms, term, words
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 5
@@ -276,10 +276,15 @@ class Assistant:
             # Only a whole question that stands alone is compared with the passages' questions: a part
             # ("and what should they study?") or a follow-up ("and for seniors?") is not asked like one.
             asked=max((h.asked for h in hits if h.asked is not None), default=None) if alone else None,
+            anchored=bool(hits) and self._anchored(query, hits[0]),
             config=self.config,
         )
         verdict = naming_age(verdict, query.text, self.retriever.vocabulary)
         return naming_titles(verdict, query.text, self.retriever.job_titles)
+
+    def _anchored(self, query: Query, lead: Hit) -> bool:
+        rare = set(query.topic_terms) & self.retriever.rare_terms
+        return bool(rare) and bool(rare & set(content_terms(lead.chunk.text)))
 
     def _occupation_anchors(self) -> np.ndarray:
         if self._anchors is None:

@@ -28,6 +28,7 @@ class Config:
     asking_passages: int = 3  # a word the passages' questions use for this many passages is a word of asking; 0: off
     alias_floor: float = 0.66  # cosine at which a word the guide never uses stands for one of its words
     max_aliases: int = 8  # words looked up per question for an alias
+    rare_passages: int = 2  # a guide word in at most this many passages, shared by a question and its lead, is evidence
     measure_gap: float = 0.3  # a passage stating what is asked for (a sum, a span of time) leads if this close
     # -- conversation (assistant/conversation.py) ----------------------------------------------------
     follow_ups: bool = True

@@ -206,6 +206,7 @@ def judge(
     classes: dict[str, str] | None = None,
     text: str = "",
     asked: float | None = None,
+    anchored: bool = False,
     config: Config = Config(),
 ) -> Relevance:
     """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
@@ -213,7 +214,9 @@ def judge(
     close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
     (Retriever.senses; a word without an entry, like "u" or "45", is talk), `classes[term]` what a
     dictionary makes of it (text.word_class; no entry: "other"). `asked` is the best cosine of
-    a question that stands on its own to a question the guide's passages answer (None: not judged so)."""
+    a question that stands on its own to a question the guide's passages answer (None: not judged so);
+    `anchored` whether the question and its lead share a word the guide uses in one or two passages only
+    ("is the goodfellow book on the list?": the model barely knows the name, the guide's Books list has it)."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased, asking)
     if not hits:
@@ -253,6 +256,8 @@ def judge(
     if not unknown:
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)
+        if anchored:
+            return Relevance(True, "the lead has a word of the question's that the guide rarely uses", dense)
         return Relevance(False, "no passage is close to the question", dense)
     probed = probe(unknown) if nameable and probe is not None else None
     if probed is not None and probed[0] - dense > config.pull_floor:

@@ -116,6 +116,13 @@ class Retriever:
         self._unit_terms = [frozenset(terms) for terms in unit_terms]
         self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
+        # In how many passages each of the guide's words stands: a word of one or two ("goodfellow") that a
+        # question shares with its lead is evidence the model's cosine may miss (a name it barely knows).
+        used_in: dict[str, set[int]] = {}
+        for terms, pos in zip(unit_terms, store.unit_chunk):
+            for t in terms:
+                used_in.setdefault(t, set()).add(int(pos))
+        self.rare_terms = frozenset(t for t, passages in used_in.items() if len(passages) <= config.rare_passages)
         # Words of asking: the guide never uses them, but its passages' questions do, for at least
         # asking_passages different passages ("list", "mentioned", "interviews"). People ask about what the
         # guide covers with them, so they are neither its words nor a subject it lacks.

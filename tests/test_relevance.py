@@ -33,6 +33,13 @@ def test_a_question_in_the_guides_words_is_answered_when_anything_is_close():
     assert not judge(hits(0.05), ("ml", "salary"), VOCABULARY).covered
 
 
+def test_a_rare_word_of_the_guides_shared_with_the_lead_answers_although_the_model_is_far():
+    # "is the goodfellow book on the list?": the model barely knows the name (cosine 0.12), the Books
+    # passage, one of the two the word stands in, has it.
+    assert not judge(hits(0.12), ("goodfellow", "book"), VOCABULARY | {"goodfellow", "book"}).covered
+    assert judge(hits(0.12), ("goodfellow", "book"), VOCABULARY | {"goodfellow", "book"}, anchored=True).covered
+
+
 def test_a_foreign_subject_with_the_rest_in_the_guides_words_is_answered_with_it_named():
     # "what does an ML engineer earn in Toronto?": deleting Toronto brings it closer to the guide
     verdict = judge(
