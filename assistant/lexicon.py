@@ -147,7 +147,7 @@ FOREIGN_FUNCTION_WORDS = frozenset(
     cuánto cuanto cuál cual dónde donde quiero puedo necesito tengo hay muy también porque sobre
     le les des du et est sont avec pour dans mais plus combien quel quelle quels comment je tu nous
     vous il elle ils faut dois être avoir suis une ce cette ces où
-    der die das den dem des ein eine einen einem ist sind und oder mit für ohne aber wie wieviel
+    der die das den dem des ein eine einen einem ist sind und oder mit für ohne aber wie was wieviel
     viel welche welcher wo ich du wir ihr sie brauche muss kann nicht auch werden verdient
     il lo gli della delle che è sono come per con ma più quanto quale dove io voglio posso
     o os as um uma é são como para com mas mais quanto qual onde eu quero posso preciso

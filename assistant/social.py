@@ -25,6 +25,12 @@ _ABOUT_ME = re.compile(
     r"how can you help( me)?|what do you know( about)?|what can i ask( you)?)\s*[?!.]*\s*$",
     re.I,
 )
+# Asking after someone is a greeting: "how are you today?", "hey, how's it going?".
+_HOW_ARE_YOU = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|hiya)\W+)?(?:how are (?:you|u|ya)(?: doing)?(?: today| tonight| this (?:morning|evening))?|"
+    r"how(?:'s| is) it going|how(?:'s| is) your day|what'?s up|how do you do)\s*[?!.]*\s*$",
+    re.I,
+)
 ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS
 
 
@@ -45,7 +51,7 @@ def is_foreign(message: str) -> bool:
 
 
 def classify(message: str, topic_words: frozenset[str] = frozenset()) -> str | None:
-    if _ABOUT_ME.match(message):
+    if _ABOUT_ME.match(message) or _HOW_ARE_YOU.match(message):
         return "greeting"
     if is_foreign(message):
         return "language"

@@ -16,8 +16,11 @@ from assistant.social import classify
         ("hello there", "greeting"),
         ("who are you?", "greeting"),
         ("what can you help with?", "greeting"),
+        ("how are you today?", "greeting"),
+        ("hey, how's it going?", "greeting"),
         ("¿Necesito un doctorado para trabajar en inteligencia artificial?", "language"),
         ("Wie viel verdient ein Data Scientist?", "language"),
+        ("Was verdient ein Data Scientist in Deutschland?", "language"),
         ("Quel diplôme faut-il pour devenir data scientist ?", "language"),
         ("机器学习工程师的工资是多少", "language"),
         ("guten Tag, wie geht's?", "language"),
@@ -41,6 +44,8 @@ def test_social_turns_and_other_languages_are_recognised(message, kind):
         "is python good",
         "de facto standard?",
         "what is that?",  # only stop words and "that", but it asks
+        "how are you supposed to keep up with new papers?",
+        "what was the salary for juniors?",
         "what should I do after that?",
         "and after that?",  # a step to the next passage
         "tell me more about it",
