@@ -185,7 +185,8 @@ TALK_ANCHORS = (
 # What a question asks to be measured, and how a passage states such a measure (assistant/measures.py):
 # "how much does a bootcamp cost?" is answered by a passage with a sum in it, not by "Lower cost";
 # "how long is a masters?" by one with a span of time. Each entry: the measure, the forms of question
-# that ask for it, the form of text that states it, and how an answer names it when no passage does.
+# that ask for it, the form of text that states it, how an answer names it when no passage does, and
+# its units, if a question may name one ("how many hours a week": a span in years does not answer it).
 _SUM = r"[$€£]\s?\d|\b\d+(?:\.\d+)?\s?[kK]\b|\b\d[\d,.]*\s?(?:dollars|usd|euros?|eur|pounds|gbp)\b"
 MEASURES = (
     (
@@ -194,6 +195,7 @@ MEASURES = (
         r"|\b(?:salary|salaries|pay|paid|earn|earns|earning|earnings|wage|wages|compensation|comp|income)\b",
         _SUM,
         "a salary figure",
+        None,
     ),
     (
         "cost",
@@ -201,6 +203,7 @@ MEASURES = (
         r"|\b(?:price|prices|priced|fee|fees|tuition)\b|\bcosts?\s+(?:of|for)\b|\bwhat\b.*\bcosts?\b",
         _SUM,
         "a price",
+        None,
     ),
     (
         "time",
@@ -208,5 +211,6 @@ MEASURES = (
         r"|\btime ?line\b|\btime ?frame\b",
         r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|yrs?|months?|weeks?|days?|hours?)\b",
         "how long it takes",
+        r"\b(hour|day|week|month|year)s?\b",
     ),
 )

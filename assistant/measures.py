@@ -22,17 +22,29 @@ class Measure:
     asks: re.Pattern[str]  # a question of this form asks for it
     states: re.Pattern[str]  # a line of this form states it
     label: str  # how an answer names it when the guide does not give it
+    unit: re.Pattern[str] | None = None  # its units, the singular captured ("hours" -> hour)
+    units: frozenset[str] = frozenset()  # the units the question names: a line must state it in one of them
 
 
 KINDS = tuple(
-    Measure(name, re.compile(asks, re.IGNORECASE), re.compile(states, re.IGNORECASE), label)
-    for name, asks, states, label in MEASURES
+    Measure(
+        name,
+        re.compile(asks, re.IGNORECASE),
+        re.compile(states, re.IGNORECASE),
+        label,
+        re.compile(unit, re.IGNORECASE) if unit else None,
+    )
+    for name, asks, states, label, unit in MEASURES
 )
 
 
 def asked_measure(text: str) -> Measure | None:
-    """The measure a question asks for, or None ("what do ML engineers do?")."""
-    return next((m for m in KINDS if m.asks.search(text)), None)
+    """The measure a question asks for, or None ("what do ML engineers do?"), with the units it names
+    ("how many hours a week": hour, week)."""
+    found = next((m for m in KINDS if m.asks.search(text)), None)
+    if found is None or found.unit is None:
+        return found
+    return replace(found, units=frozenset(m.group(1).lower() for m in found.unit.finditer(text)))
 
 
 def without_measure(text: str) -> str:
@@ -51,6 +63,12 @@ def _states_line(measure: Measure, line: str) -> bool:
     """Whether a line states the measure, and not another of the same form: "median salaries exceeding
     $160,000" states a sum, but a salary, not a price."""
     if not measure.states.search(line):
+        return False
+    if (
+        measure.units
+        and measure.unit
+        and not any(m.group(1).lower() in measure.units for m in measure.unit.finditer(line))
+    ):
         return False
     return not any(
         other.asks.search(line)

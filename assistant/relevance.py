@@ -301,10 +301,17 @@ def judge(
     return verdict(True, "the guide covers the rest of the question", missing)
 
 
+_AT_AN_AGE = re.compile(
+    r"\b(?:at|aged?)\s+(?:1[6-9]|[2-9]\d)\b(?!\s*(?:%|k\b|years? of))|\bin my (?:[2-9]0)'?s\b", re.I
+)
+
+
 def asks_about_age(text: str) -> bool:
     """Whether a question asks about the asker's age ("am I too old at 45 to switch?", "is 22 too young?"),
     which no career guide word stands for: an age word with "too" or a number, outside a clause that
     only says who asks ("as a 40 year old, should I ...?")."""
+    if _AT_AN_AGE.search(text) and "too" in words(text):
+        return True  # "is it too late to get into AI at 50?", "too late in my 40s?"
     found = [w for w in words(text) if w in AGE_WORDS]
     if not found or any(term(w) in about_asker(text) for w in found):
         return False

@@ -66,3 +66,12 @@ def test_a_salary_is_no_price_and_a_price_no_salary():
     fee = hit("Fees", ["Tuition costs $20K"], 1.3)
     assert not by_measure([fee], asked_measure("what do they earn?"), gap=0.3)[1]
     assert by_measure([fee], asked_measure("how much does it cost?"), gap=0.3)[1]
+
+
+def test_a_question_that_names_a_unit_is_not_answered_by_a_span_in_another():
+    levels = hit("Levels", ["$120K - $180K", "2-5 years. Own projects end-to-end"], 1.3)
+    camps = hit("Camps", ["Faster entry (3-6 months)"], 1.2)
+    assert not by_measure([levels], asked_measure("how many hours a week do data scientists work?"), gap=0.3)[1]
+    assert by_measure([levels], asked_measure("how many years until I am mid-level?"), gap=0.3)[1]
+    hits, stated = by_measure([levels, camps], asked_measure("how many months is a bootcamp?"), gap=0.3)
+    assert stated and hits[0].chunk.id == "Camps"

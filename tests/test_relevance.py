@@ -205,6 +205,8 @@ def test_a_question_about_the_askers_age_names_age_as_missing():
     assert asks_about_age("am I too old at 45 to switch into AI?")
     assert asks_about_age("im 47, am i too old to switch into ml")
     assert asks_about_age("is 22 too young to start?")
+    assert asks_about_age("is it too late to get into AI at 50?") and asks_about_age("too late in my 40s?")
+    assert not asks_about_age("too much math at 50% of the course?")
     assert not asks_about_age("as a 40 year old, should I do a bootcamp?")  # who asks, not what is asked
     assert not asks_about_age("how old is the field?") and not asks_about_age("I'm 35, bootcamp or degree?")
     answered = judge(hits(0.5), ("switch", "ml"), VOCABULARY | {"switch"}, text="am I too old at 45 to switch into ML?")
