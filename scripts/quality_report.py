@@ -36,6 +36,8 @@ SETS = {
     "conv": DATA / "conversations.jsonl",
     "dev2": DATA / "dev2-2026-11-30.jsonl",
     "dev3": DATA / "dev3-2026-11-30.jsonl",
+    "dev4": DATA / "dev4-2026-12-01.jsonl",
+    "dev5": DATA / "dev5-2026-12-02.jsonl",
 }
 # Who wrote each set, when, and whether the pipeline was tuned on it: a figure means little without it.
 PROVENANCE = {
@@ -51,6 +53,14 @@ PROVENANCE = {
     "dev3": "written on 2026-11-30 (third round) by a helper from the guide alone, without sight of the code or the "
     "other sets, for tuning: first measured at hit@1 0.79, hit@3 0.91, caveat 0.11, oos 0.68, follow-up hit@1 0.72 "
     "(main at c8efead), then tuned on",
+    "dev4": "written on 2026-12-01 (seventh round) by a helper from the guide alone, without sight of the code or the "
+    "other sets, for tuning (217 cases: 56 with a history, 25 multi-part, 61 off-topic, 16 social): first measured at "
+    "hit@1 0.88, hit@3 0.96, false_abstain 0.03, caveat 0.03, oos 0.64, multipart 0.80, social 0.88 (main at bcfc203), "
+    "then tuned on",
+    "dev5": "written on 2026-12-02 (seventh round, second session) by a helper from the guide alone, without sight of "
+    "the code or the other sets, for tuning (160 cases: 25 follow-ups, 10 multi-part, 35 off-topic, 10 social): first "
+    "measured at hit@1 0.93, hit@3 0.97, false_abstain 0.01, caveat 0.06, oos 0.86, follow-up hit@1 0.92, social 0.90 "
+    "(main at 68fc462, after the round's first changes), then tuned on",
 }
 # The blind sets: each written by a helper from the guide alone, without sight of the code or the other sets,
 # measured through the HTTP API once before a round's work and once after, never tuned on. The report
