@@ -21,12 +21,12 @@ import numpy as np
 from . import answer as compose
 from . import social
 from .config import Config
-from .conversation import Resolved, keeps_subject, leans_on_context, points_back, resolve
+from .conversation import Resolved, anchored_step, keeps_subject, leans_on_context, points_back, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .guide import OCCUPATION_ANCHORS, TITLE
+from .guide import LEVEL_PHRASES, OCCUPATION_ANCHORS, TITLE
 from .measures import asked_measure, by_measure, without_measure
 from .multipart import split_parts
-from .overview import MAX_SIBLINGS, listed_heading, narrows, parent_of
+from .overview import MAX_SIBLINGS, listed_heading, named_siblings, narrows, parent_of
 from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
 from .retrieval import Query, Retriever
@@ -115,12 +115,16 @@ class Assistant:
         turn = social.classify(question, self.retriever.vocabulary)
         if turn is not None:
             return _with_latency(compose.social(question, turn, self.title), started)
-        resolved = _usable(resolve(question, history), question) if self.config.follow_ups else Resolved(question)
+        asked = rung_named(question)
+        resolved = _usable(resolve(asked, history), asked) if self.config.follow_ups else Resolved(asked)
         parts = split_parts(resolved.text)
         if len(parts) == 1:
             result = self._answer_whole(question, resolved.text, resolved.context, k, resolved.step)
         else:
-            result = self._answer_parts(question, resolved.text, parts, resolved.context, k)
+            # A part is shown as asked ("mid level - what's the pay?"), not as rewritten for the search.
+            said = split_parts(question)
+            labels = said if asked != question and len(said) == len(parts) else parts
+            result = self._answer_parts(question, resolved.text, parts, resolved.context, k, labels)
         return _with_latency(result, started)
 
     def _answer_whole(self, question: str, text: str, context: str | None, k: int, step: int = 0) -> Answer:
@@ -136,12 +140,19 @@ class Assistant:
             listed = self._under(heading, found) if heading else None
             if heading and listed:
                 return compose.compose_overview(question, heading[1][-1], listed, self.config, relevance.missing)
+            both = named_siblings(text, hits, self.retriever.broad_terms)
+            if both:
+                return compose.compose_overview(
+                    question, both[0].chunk.section_path[-2], both, self.config, relevance.missing
+                )
             return compose.compose(
                 question, hits, self.config, relevance.missing, _parallel(earlier, hits, self.config)
             )
         return compose.abstain(question, _nearby(hits), self.title, relevance.missing)
 
-    def _answer_parts(self, question: str, text: str, parts: list[str], context: str | None, k: int) -> Answer:
+    def _answer_parts(
+        self, question: str, text: str, parts: list[str], context: str | None, k: int, labels: list[str]
+    ) -> Answer:
         answered: list[tuple[str, list[Hit] | None]] = []
         missing: list[str] = []
         led: set[str] = set()
@@ -153,7 +164,10 @@ class Assistant:
             # A part that leans on the one before must not just find that part's passage again; two things
             # compared may well be in one passage ("pytorch vs tensorflow").
             fresh = ([h for h in hits if h.chunk.id not in led] or hits) if leans else hits
-            answered.append((part, fresh if relevance.covered else None))
+            if (step := anchored_step(part)) and relevance.covered:
+                # "the level after junior - what's the pay?": from the passage the part names, one step on.
+                fresh = self._step_from(fresh, step, fresh, part) or fresh
+            answered.append((labels[i], fresh if relevance.covered else None))
             missing += relevance.missing
             if relevance.covered:
                 led.add(fresh[0].chunk.id)
@@ -162,7 +176,7 @@ class Assistant:
             return compose.abstain(question, nearby, self.title, tuple(dict.fromkeys(missing)))
         if len(led) == 1 and all(hits is not None for _, hits in answered):
             # Every part found the same passage ("AWS vs GCP vs Azure"): one answer, not the same one thrice.
-            return self._answer_whole(question, text, context, k)
+            return self._answer_whole(question, text, context, k, anchored_step(text))
         return compose.compose_parts(question, answered, self.config, tuple(dict.fromkeys(missing)))
 
     def _under(self, heading: tuple[str, tuple[str, ...]], found: Found) -> list[Hit] | None:
@@ -290,6 +304,13 @@ class Assistant:
         if self._anchors is None:
             self._anchors = self.embedder.embed(list(OCCUPATION_ANCHORS))
         return self._anchors
+
+
+def rung_named(question: str) -> str:
+    """The question with a level the guide does not name ("mid-level") said as where it stands."""
+    for pattern, replacement in LEVEL_PHRASES:
+        question = pattern.sub(replacement, question)
+    return question
 
 
 def _usable(resolved: Resolved, question: str) -> Resolved:

@@ -144,6 +144,14 @@ PHRASES = [
     )
 ]
 
+# Names of a rung of the guide's ladder of levels that the guide itself does not use, rewritten in a
+# question before anything else as where the rung stands ("mid-level" is the level after the entry one):
+# conversation.anchored_step then finds it from the rung the rest of the question names.
+LEVEL_PHRASES = [
+    (re.compile(p, re.IGNORECASE), r)
+    for p, r in ((r"\b(?:mid|middle|intermediate)[- ]?(?:level|tier|band|rung)s?\b", "the level after junior"),)
+]
+
 # Canonical word for a stemmed word (both sides): how people ask about careers -> how the guide says it.
 # Words a question uses that the guide does not are also matched to the guide's words by the model
 # (retrieval.Retriever.aliases), so this list holds only what the model gets wrong or misses.

@@ -55,6 +55,44 @@ def listed_heading(question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]
     return None
 
 
+_JOINS = re.compile(r"\b(?:and|or|vs|versus|plus)\b|&", re.IGNORECASE)
+
+
+def named_siblings(question: str, hits: list[Hit], broad: frozenset[str]) -> list[Hit] | None:
+    """Passages under one heading that a question names each by its own heading, joined ("what books and
+    courses does the guide recommend?", "supervised and unsupervised algorithms?"): all of them answer it,
+    best first, although the second scores well below the first. None unless two or more of the best
+    few are named so and share the heading of the best named one, or when the question's other words
+    single one out ("is anomaly detection supervised or unsupervised?": `narrows`). A heading of
+    alternatives ("Bootcamps/Self-Taught") is named by any of them."""
+    if not _JOINS.search(question):
+        return None
+    asked = set(content_terms(question)) - GENERIC_TERMS
+    naming: list[tuple[Hit, set[str]]] = []
+    for h in hits[: _LOOK_AT + 2]:
+        if len(h.chunk.section_path) < 2:
+            continue
+        alternatives = h.chunk.section_path[-1].split("/")
+        # Not by the guide's title words alone ("how can I learn AI and ML?" names no section).
+        said = [t for a in alternatives if (t := set(content_terms(a)) - GENERIC_TERMS) and t <= asked and t - broad]
+        if said:
+            naming.append((h, set().union(*said)))
+    if not naming:
+        return None
+    together = [(h, said) for h, said in naming if parent_of(h) == parent_of(naming[0][0])]
+    # Each must be named by words that do not name another of them too: "data scientist" names both
+    # "Junior ML Engineer / Data Scientist" and "ML Engineer / Data Scientist", so neither is singled out.
+    headings = {h.chunk.id: set(content_terms(h.chunk.section_path[-1])) for h, _ in together}
+    if len(together) < 2 or any(
+        said <= headings[g.chunk.id] for h, said in together for g, _ in together if g is not h
+    ):
+        return None
+    named = [h for h, _ in together]
+    names: set[str] = set().union(*(said for _, said in together))
+    rest = " ".join(w for w in words(question) if term(w) not in names)
+    return None if narrows(rest, named, broad) else named
+
+
 def narrows(question: str, passages: list[Hit], broad: frozenset[str]) -> bool:
     """Whether the question's own words single out one of the passages under a heading: its whole heading
     ("what are the main types of machine learning?"), a word of one passage's heading alone ("what are

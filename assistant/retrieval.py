@@ -379,15 +379,16 @@ class Retriever:
         bonus = passage[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}
-        # An advertisement is found only by a question about it: one asked most like the questions it
-        # answers ("can I get coaching?"), or, where no passage lists questions, one that names what only
-        # it offers and means it (its closest line by meaning is the advertisement's).
-        if self._has_questions.any():
+        # An advertisement is found only by a question about it: one that names what only it offers
+        # ("coaching", "help") and means it: asked most like the questions it answers ("can I get
+        # coaching?"), or, where no passage lists questions, with its closest line by meaning the
+        # advertisement's. "I'm mid-career, should I switch to ML?" is asked like "help planning my career
+        # switch", but asks for no help.
+        names_advert = bool(self._advert_terms.intersection(query.lexical_terms))
+        if names_advert and self._has_questions.any():
             names_advert = bool(self._not_guidance[int(np.argmax(np.where(self._has_questions, asked, -np.inf)))])
-        else:
-            names_advert = bool(self._advert_terms.intersection(query.lexical_terms)) and bool(
-                self._not_guidance[int(self.store.unit_chunk[int(np.argmax(dense))])]
-            )
+        elif names_advert:
+            names_advert = bool(self._not_guidance[int(self.store.unit_chunk[int(np.argmax(dense))])])
         for row in np.argsort(-combined):
             if not self._active[row]:
                 break

@@ -28,7 +28,7 @@ _ABOUT_ME = re.compile(
 # Asking after someone is a greeting: "how are you today?", "hey, how's it going?".
 _HOW_ARE_YOU = re.compile(
     r"^\s*(?:(?:hi|hello|hey|hiya)\W+)?(?:how are (?:you|u|ya)(?: doing)?(?: today| tonight| this (?:morning|evening))?|"
-    r"how(?:'s| is) it going|how(?:'s| is) your day|what'?s up|how do you do)\s*[?!.]*\s*$",
+    r"how(?:'s| is) it going|how(?:'s| is) your day(?: going)?|what'?s up|how do you do)\s*[?!.]*\s*$",
     re.I,
 )
 ENGLISH = STOPWORDS - FOREIGN_FUNCTION_WORDS

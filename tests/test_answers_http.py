@@ -246,6 +246,9 @@ def test_broad_questions_lead_with_a_summary_and_never_with_the_advertisement(se
     assert all("Need AI/ML Career Guidance?" not in c["section"] for c in record["citations"])
     coaching = ask(server, "Can I get personal career coaching?")
     assert any("personalized coaching" in c["excerpt"] for c in coaching["citations"])
+    # Asked like the advertisement's own questions ("help planning my career switch"), but asking for no help.
+    switch = ask(server, "I'm mid-career, should I switch to ML?")
+    assert not switch["citations"][0]["section"].startswith("Need AI/ML Career Guidance?")
 
 
 def test_a_list_question_shows_the_list_in_the_answer(server):
@@ -302,3 +305,23 @@ def test_a_follow_up_about_what_the_guide_never_gives_names_it(server):
     record = ask(server, "is that before tax?", turn(question, ask(server, question)))
     assert record["abstained"] or record["not_covered"]
     assert "tax" in " ".join(record["not_covered"])
+
+
+def test_two_sections_a_question_names_are_both_answered_in_full(server):
+    record = ask(server, "what books and courses does the guide recommend?")
+    sections = [c["section"].split(" > ")[-1] for c in record["citations"][:2]]
+    assert sorted(sections) == ["Books", "Courses"]
+    assert "Coursera ML by Andrew Ng" in record["answer"] and "The Hundred-Page ML Book" in record["answer"]
+    # The other words single one out: that one answers.
+    anomaly = ask(server, "is anomaly detection supervised or unsupervised?")
+    assert anomaly["citations"][0]["section"].endswith("Unsupervised")
+
+
+def test_a_level_the_guide_does_not_name_is_the_rung_where_it_stands(server):
+    # The guide's ladder has no "mid-level": it is the level after the junior one.
+    for question in ("what's the mid-level pay?", "how much does a mid level data scientist make?"):
+        record = ask(server, question)
+        assert "$120K - $180K" in record["answer"].split("\n")[0], question
+    parts = ask(server, "mid level - what's the pay and what are you responsible for?")
+    assert parts["answer"].startswith("*mid level - what's the pay?*")
+    assert "$120K - $180K" in parts["answer"].split("\n")[1]

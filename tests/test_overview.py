@@ -1,6 +1,6 @@
 """Questions that ask what kinds there are (assistant/overview.py), with stubbed passages."""
 
-from assistant.overview import asks_for_kinds, listed_heading, narrows
+from assistant.overview import asks_for_kinds, listed_heading, named_siblings, narrows
 from assistant.records import Chunk, Hit
 
 ROLES = ("Guide", "Career Roles")
@@ -45,3 +45,22 @@ def test_words_that_single_out_one_passage_narrow_the_question_to_it():
     assert narrows("what are the data scientist's tasks?", PASSAGES, broad)  # a word of one heading
     assert narrows("what product roles are there?", PASSAGES, broad)
     assert narrows("what statistical roles are there?", PASSAGES, broad)  # a word only one passage uses
+
+
+LEARNING = ("Guide", "Self-Learning")
+BOOKS = hit((*LEARNING, "Books"), '- "Deep Learning" (Goodfellow et al)', 1.9)
+COURSES = hit((*LEARNING, "Courses"), "- Coursera ML by Andrew Ng", 1.4)
+
+
+def test_siblings_a_question_names_by_their_headings_are_answered_together():
+    found = named_siblings("what books and courses are recommended?", [BOOKS, PASSAGES[0], COURSES], frozenset())
+    assert found == [BOOKS, COURSES]
+    assert named_siblings("what books are recommended?", [BOOKS, COURSES], frozenset()) is None  # one named
+    assert named_siblings("books, courses", [BOOKS, COURSES], frozenset()) is None  # not joined
+    # Words that name both ("data scientist") single neither out; the guide's title words name no section.
+    levels = [
+        hit(("Guide", "Pay", "Junior Engineer / Data Scientist"), "$80K"),
+        hit(("Guide", "Pay", "Engineer / Data Scientist"), "$120K"),
+    ]
+    assert named_siblings("junior or data scientist pay", levels, frozenset()) is None
+    assert named_siblings("how do I learn books and courses", [BOOKS, COURSES], frozenset({"book"})) is None

@@ -18,6 +18,7 @@ from assistant.social import classify
         ("what can you help with?", "greeting"),
         ("how are you today?", "greeting"),
         ("hey, how's it going?", "greeting"),
+        ("how's your day going?", "greeting"),
         ("¿Necesito un doctorado para trabajar en inteligencia artificial?", "language"),
         ("Wie viel verdient ein Data Scientist?", "language"),
         ("Was verdient ein Data Scientist in Deutschland?", "language"),
