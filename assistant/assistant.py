@@ -28,7 +28,7 @@ from .measures import asked_measure, by_measure, without_measure
 from .multipart import split_parts
 from .overview import MAX_SIBLINGS, listed_heading, named_siblings, narrows, parent_of
 from .records import Answer, Hit
-from .relevance import Relevance, judge, naming_age, naming_titles, without_terms
+from .relevance import Relevance, judge, naming_age, naming_names, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
 from .text import GENERIC_TERMS, content_terms, term, words
@@ -294,7 +294,8 @@ class Assistant:
             config=self.config,
         )
         verdict = naming_age(verdict, query.text, self.retriever.vocabulary)
-        return naming_titles(verdict, query.text, self.retriever.job_titles)
+        verdict = naming_titles(verdict, query.text, self.retriever.job_titles)
+        return naming_names(verdict, query.topic_terms, hits, self.retriever.guide_names)
 
     def _anchored(self, query: Query, lead: Hit) -> bool:
         rare = set(query.topic_terms) & self.retriever.rare_terms

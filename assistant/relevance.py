@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 
 from .config import Config
 from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS
-from .records import Hit
+from .records import Chunk, Hit
 from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
 
 MAX_PHRASE_WORDS = 3
@@ -386,3 +386,63 @@ def naming_titles(verdict: Relevance, text: str, titles: JobTitles) -> Relevance
     if not jobs:
         return verdict
     return replace(verdict, missing=(*jobs, *verdict.missing)[:MAX_MISSING], reason="the guide has no such job title")
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*")
+
+
+@dataclass(frozen=True)
+class GuideNames:
+    """Names the guide mentions in passing, in one or two passages: a word it always writes with a capital,
+    after a lower-case word or inside a list in parentheses ("JAX (Google research)", "(Reddit, Discord,
+    local meetups)"), never in a heading, not an acronym. Each with its written form and its passages."""
+
+    passages: dict[str, frozenset[str]]
+    forms: dict[str, str]
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[Chunk], most: int) -> GuideNames:
+        found: dict[str, set[str]] = {}
+        forms: dict[str, str] = {}
+        lower: set[str] = set()
+        headings: set[str] = set()
+        for chunk in chunks:
+            headings.update(term(w.lower()) for part in chunk.section_path for w in _NAME.findall(part))
+            for line in chunk.text.splitlines():
+                for m in _NAME.finditer(line):
+                    word = m.group()
+                    t = term(word.lower())
+                    if not word[0].isupper():
+                        lower.add(t)
+                        continue
+                    before = line[: m.start()].rstrip()
+                    previous = re.search(r"([A-Za-z][\w'-]*)\W*$", before)
+                    inside = bool(before) and (
+                        before[-1] in "(,"
+                        or (before[-1].isalpha() and previous is not None and previous.group(1)[0].islower())
+                    )
+                    if inside and not word.isupper():
+                        found.setdefault(t, set()).add(chunk.id)
+                        forms.setdefault(t, word)
+        keep = {
+            t: frozenset(ids) for t, ids in found.items() if t not in lower and t not in headings and len(ids) <= most
+        }
+        return cls(keep, {t: forms[t] for t in keep})
+
+
+def naming_names(verdict: Relevance, terms: Iterable[str], hits: list[Hit], names: GuideNames) -> Relevance:
+    """An answered question that names one of the guide's names in passing, when none of its best
+    passages mentions it, gets it named as missing: "how much does Google pay ML engineers?" is answered
+    from the salary bands, but the guide mentions Google only as the maker of JAX."""
+    if not verdict.covered:
+        return verdict
+    shown = {h.chunk.id for h in hits[:MAX_MISSING]}
+    absent = tuple(
+        names.forms[t] for t in dict.fromkeys(terms) if t in names.passages and not names.passages[t] & shown
+    )
+    absent = tuple(a for a in absent if a not in verdict.missing)
+    if not absent:
+        return verdict
+    return replace(
+        verdict, missing=(*absent, *verdict.missing)[:MAX_MISSING], reason="the guide names it elsewhere only"
+    )

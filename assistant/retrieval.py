@@ -32,7 +32,7 @@ from .embedding import Embedder
 from .guide import NOT_GUIDANCE, OCCUPATION_ANCHORS, OCCUPATION_SECTIONS, OUT_OF_SCOPE, SUMMARIES
 from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
-from .relevance import JobTitles
+from .relevance import GuideNames, JobTitles
 from .store import Store
 from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, word_class, words
 
@@ -110,6 +110,7 @@ class Retriever:
             for t in set(content_terms(chunk.section_path[-1])):
                 self._heading_index.setdefault(t, []).append(pos)
         self.job_titles = JobTitles.from_headings((c.section_path for c in store.chunks), OCCUPATION_SECTIONS)
+        self.guide_names = GuideNames.from_chunks(store.chunks, config.rare_passages)
         self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
         self._not_guidance = np.array([c.section_path[-1] in NOT_GUIDANCE for c in store.chunks], dtype=bool)
         unit_terms = [[] if u.question else content_terms(u.text) for u in units]

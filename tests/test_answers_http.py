@@ -325,3 +325,11 @@ def test_a_level_the_guide_does_not_name_is_the_rung_where_it_stands(server):
     parts = ask(server, "mid level - what's the pay and what are you responsible for?")
     assert parts["answer"].startswith("*mid level - what's the pay?*")
     assert "$120K - $180K" in parts["answer"].split("\n")[1]
+
+
+def test_a_name_the_guide_mentions_only_elsewhere_is_named_as_missing(server):
+    # The guide names Google once, as the maker of JAX: a question about its pay gets the bands with a caveat.
+    record = ask(server, "how much does Google pay ML engineers?")
+    assert record["abstained"] or record["not_covered"] == ["Google"]
+    jax = ask(server, "what is JAX used for?")
+    assert jax["not_covered"] == [] and "JAX (Google research)" in jax["answer"]

@@ -3,6 +3,7 @@
 from assistant.config import Config
 from assistant.records import Chunk, Hit
 from assistant.relevance import (
+    GuideNames,
     JobTitles,
     about_asker,
     asks_about_age,
@@ -10,6 +11,7 @@ from assistant.relevance import (
     judge,
     missing_phrases,
     naming_age,
+    naming_names,
     naming_titles,
     proper_nouns,
     verbs_by_position,
@@ -237,3 +239,20 @@ def test_a_job_the_guide_has_no_title_for_is_named_although_its_words_are_the_gu
         assert foreign_titles(own, titles) == (), own
     answered = judge(hits(0.5), ("data", "engine", "salary"), VOCABULARY | {"data"}, text="data engineer salary?")
     assert naming_titles(answered, "data engineer salary?", titles).missing == ("data engineer",)
+
+
+def test_a_name_the_guide_mentions_in_passing_is_missing_when_no_passage_shown_has_it():
+    frameworks = Chunk("fw", "corpus/g.md", ("Skills", "Frameworks"), 1, 2, "- JAX (Google research)\n- PyTorch")
+    pay = Chunk("pay", "corpus/g.md", ("Salaries", "Senior"), 3, 4, "$180K - $280K")
+    communities = Chunk(
+        "c", "corpus/g.md", ("Next Steps",), 5, 6, "- Join ML communities (Reddit, Discord, local meetups)"
+    )
+    names = GuideNames.from_chunks([frameworks, pay, communities], most=2)
+    # Written with a capital after a lower-case word or inside parentheses; a line's first word, an
+    # acronym or a heading's word is no such name.
+    assert names.forms == {"google": "Google", "reddit": "Reddit", "discord": "Discord"}
+    answered = judge([Hit(pay, 0.6, 0.6, 0.0)], ("google", "salary"), VOCABULARY | {"google"})
+    named = naming_names(answered, ("google", "salary"), [Hit(pay, 0.6, 0.6, 0.0)], names)
+    assert named.covered and named.missing == ("Google",)
+    shown = naming_names(answered, ("google",), [Hit(pay, 0.6, 0.6, 0.0), Hit(frameworks, 0.5, 0.5, 0.0)], names)
+    assert shown.missing == ()
