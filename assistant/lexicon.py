@@ -182,6 +182,20 @@ TALK_ANCHORS = (
     "a filler word",
 )
 
+# Forms of question that ask for a forecast, which a guide of what is does not make: "will AI replace data
+# scientists?", "is ML engineering going to be automated by 2030?" (assistant/assistant.py names the label
+# as what the guide does not give, whatever passage is close to the rest).
+FORECASTS = (
+    (
+        r"\b(?:will|going to|gonna|end up|in the next \d+ years)\b.*\b(?:replac\w*|take over|taking over|"
+        r"obsolete|disappear\w*|die out|dying out|wipe out)\b"
+        r"|\b(?:automat\w*|kill\w*)\s+(?:away\s+)?(?:\w+\s+){0,3}(?:jobs?|roles?|engineers?|scientists?|people|"
+        r"humans|workers|careers?)\b"
+        r"|\b(?:replac\w*|take over|automat\w*)\b.*\b(?:by|in) 20[3-9]\d\b",
+        "forecasts",
+    ),
+)
+
 # What a question asks to be measured, and how a passage states such a measure (assistant/measures.py):
 # "how much does a bootcamp cost?" is answered by a passage with a sum in it, not by "Lower cost";
 # "how long is a masters?" by one with a span of time. Each entry: the measure, the forms of question

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .lexicon import MEASURES
+from .lexicon import FORECASTS, MEASURES
 from .records import Hit
 
 
@@ -36,6 +36,15 @@ KINDS = tuple(
     )
     for name, asks, states, label, unit in MEASURES
 )
+
+
+_FORECASTS = tuple((re.compile(form, re.IGNORECASE), label) for form, label in FORECASTS)
+
+
+def asked_forecast(text: str) -> str | None:
+    """How to name the forecast a question asks for ("will AI replace data scientists?"), or None: the
+    guide says what is, never what will be, so no passage gives one."""
+    return next((label for form, label in _FORECASTS if form.search(text)), None)
 
 
 def asked_measure(text: str) -> Measure | None:

@@ -333,3 +333,9 @@ def test_a_name_the_guide_mentions_only_elsewhere_is_named_as_missing(server):
     assert record["abstained"] or record["not_covered"] == ["Google"]
     jax = ask(server, "what is JAX used for?")
     assert jax["not_covered"] == [] and "JAX (Google research)" in jax["answer"]
+
+
+def test_a_forecast_the_guide_does_not_make_is_named_as_missing(server):
+    record = ask(server, "is AI going to replace data scientists?")
+    assert record["abstained"] or record["not_covered"] == ["forecasts"]
+    assert record["abstained"] or record["answer"].startswith("The guide doesn't mention forecasts")

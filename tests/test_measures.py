@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.measures import asked_measure, by_measure, without_measure
+from assistant.measures import asked_forecast, asked_measure, by_measure, without_measure
 from assistant.records import Chunk, Hit, Match
 
 
@@ -75,3 +75,19 @@ def test_a_question_that_names_a_unit_is_not_answered_by_a_span_in_another():
     assert by_measure([levels], asked_measure("how many years until I am mid-level?"), gap=0.3)[1]
     hits, stated = by_measure([levels, camps], asked_measure("how many months is a bootcamp?"), gap=0.3)
     assert stated and hits[0].chunk.id == "Camps"
+
+
+@pytest.mark.parametrize(
+    ("question", "forecast"),
+    [
+        ("will AI replace ML engineers by 2030?", True),
+        ("is data science going to disappear?", True),
+        ("will AI automate away data science jobs?", True),
+        ("can ML replace traditional programming?", False),  # what ML is, not what will be
+        ("what should I learn to replace my current job?", False),
+        ("will MLOps automate deployment?", False),
+        ("will I be able to get a job after a bootcamp?", False),
+    ],
+)
+def test_a_question_that_asks_for_a_forecast_is_told_by_its_form(question, forecast):
+    assert (asked_forecast(question) == "forecasts") is forecast
