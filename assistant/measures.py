@@ -65,12 +65,13 @@ def without_measure(text: str) -> str:
 
 
 def states(measure: Measure, hit: Hit) -> bool:
-    return any(_states_line(measure, line) for line in hit.chunk.text.splitlines())
+    return any(_states_line(measure, line, hit.chunk.section) for line in hit.chunk.text.splitlines())
 
 
-def _states_line(measure: Measure, line: str) -> bool:
-    """Whether a line states the measure, and not another of the same form: "median salaries exceeding
-    $160,000" states a sum, but a salary, not a price."""
+def _states_line(measure: Measure, line: str, section: str = "") -> bool:
+    """Whether a line states the measure, and not another of the same form, by its words or its section's:
+    "median salaries exceeding $160,000" states a sum, but a salary, not a price; so does "$80K - $120K"
+    under "Career Progression and Salaries"."""
     if not measure.states.search(line):
         return False
     if (
@@ -80,7 +81,7 @@ def _states_line(measure: Measure, line: str) -> bool:
     ):
         return False
     return not any(
-        other.asks.search(line)
+        other.asks.search(f"{section} {line}")
         for other in KINDS
         if other is not measure and other.states.pattern == measure.states.pattern
     )
@@ -103,5 +104,7 @@ def _stated_first(hit: Hit, measure: Measure) -> Hit:
     """The hit with the lines that state the measure first, scored as its best line and marked as
     specific to the question (they are what answers: in bold when the answer quotes the whole list)."""
     best = max((m.score for m in hit.matches), default=0.0)
-    stating = [replace(m, score=best, specific=True) for m in hit.matches if _states_line(measure, m.quote)]
-    return replace(hit, matches=tuple(stating + [m for m in hit.matches if not _states_line(measure, m.quote)]))
+    section = hit.chunk.section
+    stating = [replace(m, score=best, specific=True) for m in hit.matches if _states_line(measure, m.quote, section)]
+    rest = [m for m in hit.matches if not _states_line(measure, m.quote, section)]
+    return replace(hit, matches=tuple(stating + rest))

@@ -94,13 +94,15 @@ def without_terms(text: str, unknown: tuple[str, ...]) -> str:
 def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
     """Unknown terms written with a capital inside a sentence ("in Toronto", "Google's"): names of places,
     companies or products the guide never mentions are what the question is about, however little
-    they move its meaning; so are acronyms the guide never uses ("SQL", "UX", "AWS")."""
+    they move its meaning; so are acronyms the guide never uses ("SQL", "UX", "AWS", "H-1B")."""
     drop = set(unknown)
     names = []
     for sentence in re.split(r"(?<=[.!?])\s+", text):
-        tokens = re.findall(r"[A-Za-z][A-Za-z'-]*", sentence)
+        tokens = re.findall(r"[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]|[A-Za-z]", sentence)
         for token in tokens[1:]:
-            acronym = token.isupper() and token.isalpha() and len(token) >= 2
+            # "SQL", and with digits or a hyphen, "H-1B", "GPT-4"
+            letters = re.sub(r"[^A-Za-z0-9]", "", token)
+            acronym = token.isupper() and (len(letters) >= 3 or (token.isalpha() and len(token) >= 2))
             if token[0].isupper() and (acronym or not token.isupper()) and any(term(w) in drop for w in words(token)):
                 names.append(token)
     return tuple(names)

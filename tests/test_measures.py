@@ -91,3 +91,12 @@ def test_a_question_that_names_a_unit_is_not_answered_by_a_span_in_another():
 )
 def test_a_question_that_asks_for_a_forecast_is_told_by_its_form(question, forecast):
     assert (asked_forecast(question) == "forecasts") is forecast
+
+
+def test_a_sum_under_a_section_of_salaries_is_no_price():
+    band = Hit(
+        Chunk("Junior", "guide.md", ("Career Progression and Salaries", "Junior"), 1, 1, "$80K - $120K"), 1.5, 0.5, 0.0
+    )
+    hits, stated = by_measure([band, GRADUATE], asked_measure("how much does tuition for an MS cost?"), gap=0.3)
+    assert not stated
+    assert by_measure([band], asked_measure("what do juniors earn?"), gap=0.3)[1]

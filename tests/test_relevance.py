@@ -173,6 +173,10 @@ def test_a_capitalised_name_is_named_even_when_it_barely_moves_the_question():
     assert proper_nouns("London pays well?", ("london",)) == ()  # the first word of a sentence says nothing
     assert proper_nouns("do data scientists need SQL?", ("sql",)) == ("SQL",)  # an acronym the guide lacks
     assert proper_nouns("are A-B tests part of it?", ("b",)) == ()
+    assert proper_nouns("are A-B tests part of it?", ("a", "b")) == ()
+    # with digits or a hyphen: a visa, a model
+    assert proper_nouns("can I get an H-1B sponsored?", ("h", "1b")) == ("H-1B",)
+    assert proper_nouns("is GPT-4 better?", ("gpt", "4")) == ("GPT-4",)
 
 
 def test_a_name_of_two_capitalised_words_is_named_whole():
