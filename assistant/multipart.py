@@ -21,7 +21,9 @@ _QUESTION_WORD = (
     r"tell me|give me|list|any)"
 )
 _SPLIT = re.compile(
-    rf"\?\s+(?=\S)|(?:,\s*|\s+)(?:and|also|plus|&)\s+(?:also\s+)?(?={_QUESTION_WORD}\b)|,\s+(?={_QUESTION_WORD}\b)|;\s+",
+    # "can't" starts no question ("... and can't quit work")
+    rf"\?\s+(?=\S)|(?:,\s*|\s+)(?:and|also|plus|&)\s+(?:also\s+)?(?={_QUESTION_WORD}\b(?!['’]t))"
+    rf"|,\s+(?={_QUESTION_WORD}\b(?!['’]t))|;\s+",
     re.IGNORECASE,
 )
 MIN_PART_WORDS = 2

@@ -119,6 +119,9 @@ def about_asker(text: str) -> frozenset[str]:
     starts ("I'm a career changer, 10 yrs in accounting. where do I start?"), and a description that opens
     a clause ("as a nurse, can I ...?"): who asks, not what is asked."""
     background: set[str] = set()
+    asked: set[str] = (
+        set()
+    )  # a word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?")
     speaking_of_asker = False
     pieces = _CLAUSE.split(text.lower().replace("’", "'"))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
@@ -129,13 +132,16 @@ def about_asker(text: str) -> frozenset[str]:
             speaking_of_asker = False
         if speaking_of_asker:
             background.update(term(w) for w in words(clause))
-        elif described := _AS_A.match(clause):
+            continue
+        if described := _AS_A.match(clause):
             # "as a nurse, can I ...?", "as a 40 year old career changer should I ...": the words up to the question
             for word in described.group(1).split()[:MAX_PHRASE_WORDS]:
                 if word in QUESTION_OPENINGS or word in STOPWORDS:
                     break
                 background.update(term(w) for w in words(word))
-    return frozenset(background)
+            clause = clause[described.end(1) :]
+        asked.update(term(w) for w in words(clause))
+    return frozenset(background - asked)
 
 
 _BEFORE_A_VERB = re.compile(
@@ -191,7 +197,13 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
             else:
                 break
         phrases.append(" ".join(phrase).strip(".'"))
-    return tuple(dict.fromkeys(phrases))[:MAX_MISSING]
+    # Named once: "plumber" in "I'm a plumber, what do plumbers earn?" is the first of two of one term.
+    kept: list[str] = []
+    for written in phrases:
+        said = {term(w) for w in words(written)}
+        if not any(said <= {term(w) for w in words(k)} for k in kept):
+            kept.append(written)
+    return tuple(kept)[:MAX_MISSING]
 
 
 def judge(
@@ -293,7 +305,9 @@ def judge(
         missing = missing_phrases(text, unknown, vocabulary) if text else unknown
         return verdict(False, f"the question is about {', '.join(missing[:2])}", missing)
     if not subjects:
-        if dense - max(pull, 0.0) >= config.evidence_floor:
+        # Foreign words that only say who asks ("I'm a 38 yo nurse, ...") take nothing from the question.
+        taken = 0.0 if asker.issuperset(unknown) else max(pull, 0.0)
+        if dense - taken >= config.evidence_floor:
             return verdict(True, "the words the guide does not use are how people talk, not a subject")
         return verdict(False, "no passage is close to the question")
     missing = missing_phrases(text, subjects, vocabulary) if text else subjects

@@ -31,6 +31,7 @@ def test_a_question_splits_where_a_new_question_starts(question, parts):
         "Do I need maths and statistics?",
         "What's the difference between ML and deep learning?",
         "Do I need a PhD?",
+        "I'm a nurse with two kids and can't quit work for years. what's the quicker way in?",  # "can't" asks nothing
     ],
 )
 def test_one_question_about_several_things_stays_whole(question):

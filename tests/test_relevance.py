@@ -121,12 +121,20 @@ def test_words_about_the_person_asking_are_not_what_is_asked():
     assert "account" in about_asker("i'm a career changer, 10 yrs in accounting. where do i start with the math?")
     assert {"cousin", "bank"} <= about_asker("my cousin is a ds at a bank, what does that job involve")
     assert about_asker("what do accountants earn?") == frozenset()
+    assert "nurse" not in about_asker("I'm a nurse, what do nurses earn?")  # the question asks about it too
     assert about_asker("as a nurse can I get into AI?") == {"nurse"}
     assert about_asker("as a 40 year old career changer, should I do a bootcamp?") == {"40", "year", "old"}
     text = "I'm an accountant, what salary can an ML engineer expect?"
     verdict = judge(
         hits(0.6), ("accountant", "salary", "ml", "engine"), VOCABULARY, probe(0.7),
         things={"accountant": 0.19}, classes={"accountant": "noun"}, text=text,
+    )  # fmt: skip
+    assert verdict.covered and verdict.missing == ()
+    # Words that only say who asks take nothing from how close the question is, however far they pull.
+    text = "I'm a 38 yo nurse with two kids. is a bootcamp the quicker way in?"
+    verdict = judge(
+        hits(0.29), ("nurse", "kid", "bootcamp"), VOCABULARY | {"bootcamp"}, probe(0.40),
+        things={"nurse": 0.19, "kid": 0.02}, classes={"nurse": "noun", "kid": "other"}, text=text,
     )  # fmt: skip
     assert verdict.covered and verdict.missing == ()
 
