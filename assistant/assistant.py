@@ -24,7 +24,7 @@ from .config import Config
 from .conversation import Resolved, anchored_step, keeps_subject, leans_on_context, points_back, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import LEVEL_PHRASES, OCCUPATION_ANCHORS, TITLE
-from .measures import asked_forecast, asked_measure, by_measure, without_measure
+from .measures import asked_forecast, asked_measure, by_experience, by_measure, without_measure, years_of_experience
 from .multipart import split_parts
 from .overview import MAX_SIBLINGS, listed_heading, named_siblings, narrows, parent_of
 from .records import Answer, Hit
@@ -242,6 +242,9 @@ class Assistant:
             hits, stated = by_measure(hits, measure, self.config.measure_gap)
             if not stated and measure.label not in relevance.missing:
                 relevance = replace(relevance, missing=(measure.label, *relevance.missing))
+        years = years_of_experience(text)
+        if years is not None and relevance.covered:
+            hits = by_experience(hits, years, self.config.measure_gap)
         forecast = asked_forecast(text)
         if forecast is not None and relevance.covered and forecast not in relevance.missing:
             relevance = replace(relevance, missing=(forecast, *relevance.missing))

@@ -196,6 +196,16 @@ FORECASTS = (
     ),
 )
 
+# A number of years of experience a question gives ("a ds with like 3 yoe", "I have 3 years of experience"),
+# its number captured, and a span of years a line states ("2-5 years", "8+ years"): the passage whose span
+# holds the number is the one about that asker (assistant/measures.py).
+EXPERIENCE = (
+    r"\b(\d{1,2})\s*\+?\s*(?:yoe|(?:years?|yrs?)\s+(?:of\s+)?(?:experience|experince|exp|xp)"
+    r"|(?:years?|yrs?)\s+in\s+(?:the\s+field|ml|ai|data\s+science|industry))\b"
+    r"|\bwith\s+(?:like\s+|about\s+|around\s+|roughly\s+)?(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b",
+    r"\b(\d{1,2})\s*(?:[-–]\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)\b",
+)
+
 # What a question asks to be measured, and how a passage states such a measure (assistant/measures.py):
 # "how much does a bootcamp cost?" is answered by a passage with a sum in it, not by "Lower cost";
 # "how long is a masters?" by one with a span of time. Each entry: the measure, the forms of question

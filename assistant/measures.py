@@ -10,9 +10,10 @@ Pure functions over text and hits: no model, no index.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .lexicon import FORECASTS, MEASURES
+from .lexicon import EXPERIENCE, FORECASTS, MEASURES
 from .records import Hit
 
 
@@ -101,10 +102,45 @@ def by_measure(hits: list[Hit], measure: Measure, gap: float) -> tuple[list[Hit]
 
 
 def _stated_first(hit: Hit, measure: Measure) -> Hit:
-    """The hit with the lines that state the measure first, scored as its best line and marked as
-    specific to the question (they are what answers: in bold when the answer quotes the whole list)."""
+    return _first(hit, lambda line: _states_line(measure, line, hit.chunk.section))
+
+
+def _first(hit: Hit, answers: Callable[[str], bool]) -> Hit:
+    """The hit with the lines that answer first, scored as its best line and marked as specific to the
+    question (they are what answers: in bold when the answer quotes the whole list)."""
     best = max((m.score for m in hit.matches), default=0.0)
-    section = hit.chunk.section
-    stating = [replace(m, score=best, specific=True) for m in hit.matches if _states_line(measure, m.quote, section)]
-    rest = [m for m in hit.matches if not _states_line(measure, m.quote, section)]
-    return replace(hit, matches=tuple(stating + rest))
+    stating = [replace(m, score=best, specific=True) for m in hit.matches if answers(m.quote)]
+    return replace(hit, matches=tuple(stating + [m for m in hit.matches if not answers(m.quote)]))
+
+
+_EXPERIENCE, _SPAN = (re.compile(p, re.IGNORECASE) for p in EXPERIENCE)
+
+
+def years_of_experience(text: str) -> int | None:
+    """The years of experience a question gives ("a ds with like 3 yoe"), or None."""
+    found = _EXPERIENCE.search(text)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
+def holds(line: str, years: int) -> bool:
+    """Whether a line states a span of years that holds `years` ("2-5 years" holds 3; "8+ years" holds 10)."""
+    for span in _SPAN.finditer(line):
+        low = int(span.group(1))
+        if span.group(3) and years >= low or span.group(2) and low <= years < int(span.group(2)):
+            return True
+    return False
+
+
+def by_experience(hits: list[Hit], years: int, gap: float) -> list[Hit]:
+    """The hits led by the best one within `gap` of the best whose span of years holds `years` (its line
+    first), if any: "how much does a ds with 3 yoe make?" is the 2-5 years band's question."""
+    if not hits:
+        return hits
+    top = hits[0].score
+    holding = next(
+        (h for h in hits if h.score >= top - gap and any(holds(line, years) for line in h.chunk.text.splitlines())),
+        None,
+    )
+    if holding is None:
+        return hits
+    return [_first(holding, lambda line: holds(line, years))] + [h for h in hits if h is not holding]

@@ -339,3 +339,8 @@ def test_a_forecast_the_guide_does_not_make_is_named_as_missing(server):
     record = ask(server, "is AI going to replace data scientists?")
     assert record["abstained"] or record["not_covered"] == ["forecasts"]
     assert record["abstained"] or record["answer"].startswith("The guide doesn't mention forecasts")
+
+
+def test_years_of_experience_a_question_gives_find_the_band_that_holds_them(server):
+    record = ask(server, "how much does a ds with like 3 yoe make")
+    assert "$120K - $180K" in record["citations"][0]["excerpt"] and record["not_covered"] == []

@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.measures import asked_forecast, asked_measure, by_measure, without_measure
+from assistant.measures import (
+    asked_forecast,
+    asked_measure,
+    by_experience,
+    by_measure,
+    holds,
+    without_measure,
+    years_of_experience,
+)
 from assistant.records import Chunk, Hit, Match
 
 
@@ -100,3 +108,17 @@ def test_a_sum_under_a_section_of_salaries_is_no_price():
     hits, stated = by_measure([band, GRADUATE], asked_measure("how much does tuition for an MS cost?"), gap=0.3)
     assert not stated
     assert by_measure([band], asked_measure("what do juniors earn?"), gap=0.3)[1]
+
+
+def test_years_of_experience_lead_to_the_band_whose_span_holds_them():
+    assert years_of_experience("how much does a ds with like 3 yoe make") == 3
+    assert years_of_experience("salary for an ML engineer with 3 years experience") == 3
+    assert years_of_experience("career changer, 10 yrs in accounting") is None  # not experience in the field
+    assert years_of_experience("how many years of experience does a senior have?") is None
+    assert holds("2-5 years. Own projects", 3) and holds("8+ years.", 12)
+    assert not holds("0-2 years", 2) and not holds("3-6 months", 4)
+    junior = hit("Junior", ["$80K - $120K", "0-2 years. Implement models"], 1.5)
+    mid = hit("Mid", ["$120K - $180K", "2-5 years. Own projects"], 1.4)
+    led = by_experience([junior, mid], 3, gap=0.3)
+    assert led[0].chunk.id == "Mid" and led[0].matches[0].quote == "2-5 years. Own projects"
+    assert by_experience([junior, mid], 3, gap=0.05)[0].chunk.id == "Junior"  # too far below to lead
