@@ -46,6 +46,7 @@ _LEANS_ON_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
+_NAMED_ITEM = re.compile(r"^\*\*([^*]+)\*\*\s*(?:\[\d+\])?:\s")
 _PRONOUN = re.compile(r"\b(?!(?:one|ones|else)\b)" + _REFERS_BACK, re.IGNORECASE)
 _ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 # A pointer ends in a noun of the list, "of those", or where the sentence goes on with a verb: "the first
@@ -146,7 +147,10 @@ def items_of(exchange: Exchange) -> list[str]:
     for line in exchange.answer.split("\n"):
         match = _LIST_ITEM.match(line)
         if match:
-            items.append(plain(match.group(1)))
+            # A passage listed under its heading ("- **Degrees** [1]: Stronger for research roles; ...") is
+            # the item its name says.
+            named = _NAMED_ITEM.match(match.group(1))
+            items.append(plain(named.group(1) if named else match.group(1)))
         elif items and line.strip():
             break  # the first list ends where other text starts
     if not items:

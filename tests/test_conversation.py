@@ -48,6 +48,11 @@ def test_items_come_from_a_numbered_list_an_inline_list_or_a_list_in_prose():
     assert items_of(Exchange("books?", inline)) == ["Hands-On ML", "Deep Learning", "The Hundred-Page ML Book"]
     prose = "The guide names four specializations: Computer Vision, NLP, Reinforcement Learning and MLOps."
     assert items_of(Exchange("specializations?", prose))[2] == "Reinforcement Learning"
+    # passages listed under their heading: each item is the passage's name, not its lines
+    listed = "**Bootcamps vs Degrees**\n- **Degrees** [1]: Stronger for research roles; 2-4 years\n- **Bootcamps** [2]: Faster"
+    assert items_of(Exchange("bootcamp or degree?", listed)) == ["Degrees", "Bootcamps"]
+    history = [{"role": "user", "content": "bootcamp or degree?"}, {"role": "assistant", "content": listed}]
+    assert resolve("which of the two takes longer?", history).text == "which of Degrees or Bootcamps takes longer?"
 
 
 def test_items_come_from_the_first_citation_when_the_answer_text_has_none():
