@@ -21,6 +21,7 @@ format needs no second index file. Left out on purpose: choosing what to quote (
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -34,7 +35,21 @@ from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .relevance import GuideNames, JobTitles
 from .store import Store
-from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, term, word_class, words
+from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, in_dictionary, term, word_class, words
+
+SAME_ROOT = 5  # letters two forms of one word share at least ("specializ-e", "specializ-ation")
+MAX_EDITS = 2  # letters a misspelling changes, adds or drops at most
+
+
+def edits(a: str, b: str) -> int:
+    """Levenshtein distance: letters changed, added or dropped to turn one word into the other."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
 
 _JOINED = re.compile(r"\b[A-Za-z]+(?:[;/&-][A-Za-z]+)+\b")
 
@@ -202,6 +217,14 @@ class Retriever:
             low, high = -(-2 * len(word) // 3), 3 * len(word) // 2
             candidates = [w for n in range(low, high + 1) for w in self._words_by_length.get(n, ())]
             match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
+            # A word the dictionary knows is repaired only to a form of itself ("specialize" ->
+            # "specialization"), not to a look-alike ("recurrent" is not "current" misspelt).
+            if match and in_dictionary(word) and len(os.path.commonprefix([word, match[0]])) < SAME_ROOT:
+                match = []
+            # A slip of the keys is a letter or two ("salery", "reccomend"), not three ("convolutional" is
+            # not "conventional"), unless the word is a form of the guide's ("specialize").
+            if match and edits(word, match[0]) > MAX_EDITS and len(os.path.commonprefix([word, match[0]])) < SAME_ROOT:
+                match = []
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
 

@@ -68,6 +68,11 @@ def word_class(word: str) -> str:
     return "name" if len(word) >= 5 else "short"
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether the English dictionary knows a word ("recurrent"): then it is no misspelling to repair."""
+    return bool(getAllLemmas(word))
+
+
 def can_be_noun(word: str) -> bool:
     """Whether a word may be read as a noun ("data", "prompt", "ux"), not only as a verb or an adjective
     ("hiring", "civil")."""

@@ -67,6 +67,18 @@ def test_misspelled_questions_still_find_the_passage(guide_assistant):
     assert "$80K - $120K" in answer.citations[0].excerpt
 
 
+def test_a_word_that_only_looks_like_a_guide_word_is_not_repaired_into_it(guide_assistant):
+    # "convolutional" is three letters from "conventional" (-> "traditional"), "recurrent" is an English word
+    # that looks like "current"; "specialize" is a form of the guide's "specialized".
+    corrections = dict(
+        guide_assistant.retriever.prepare("convolutional or recurrent nets, which specialize?").corrections
+    )
+    assert "convolutional" not in corrections and "recurrent" not in corrections
+    assert corrections.get("specialize", "").startswith("specializ")
+    answer = guide_assistant.ask("what are convolutional nets used for?")
+    assert "CNN (Computer Vision)" in answer.citations[0].excerpt
+
+
 def test_greeting_gets_a_friendly_reply_with_examples(guide_assistant):
     answer = guide_assistant.ask("hello!")
     assert answer.kind == "greeting" and not answer.abstained
