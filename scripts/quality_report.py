@@ -67,6 +67,18 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-01f",
+        "path": DATA / "blind-2026-12-01f.jsonl",
+        "about": "written for the seventh round (2026-12-01), before any change of that round",
+        "runs": {
+            "before (main at 7c502e8, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-01f.before.jsonl",
+            "after (seventh round, main at 423a5fa, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01f.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01e",
         "path": DATA / "blind-2026-12-01e.jsonl",
         "about": "written for the sixth round (2026-12-01), before any change of that round",
@@ -76,6 +88,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01e.after.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01e.seventh.jsonl",
         },
     },
     {
@@ -89,6 +105,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01d.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01d.seventh.jsonl",
         },
     },
     {
@@ -106,6 +126,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01c.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.seventh.jsonl",
         },
     },
     {
@@ -126,6 +150,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.seventh.jsonl",
         },
     },
     {
@@ -147,6 +175,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.seventh.jsonl",
         },
     },
     {
@@ -171,6 +203,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.seventh.jsonl",
         },
     },
     {
@@ -200,6 +236,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.sixth.jsonl",
+            "after the seventh round (main at 423a5fa, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.seventh.jsonl",
         },
     },
 )
