@@ -140,6 +140,7 @@ PHRASES = [
         (r"\bmles?\b", "ml engineer"),
         (r"\blin(?:ear)?\.? ?alg(?:ebra)?\b", "linear algebra"),
         (r"\bds\b", "data scientist"),
+        (r"\bdl\b", "deep learning"),
         (r"\b(how much (?:do|does|did|would|will|can|could|should) [\w /-]{0,40}?)\bmake\b", r"\1 earn"),
     )
 ]

@@ -49,7 +49,11 @@ GENERIC = frozenset(
 
 # How a clause that speaks of the person asking opens ("I'm a 35 yo accountant, ...", "my cousin works at
 # a bank, ..."): its words are who asks, not what is asked (assistant/relevance.py, about_asker).
-ASKER_OPENINGS = ("i'm", "im", "i am", "i've", "ive", "i have", "i was", "i'd been", "my")
+ASKER_OPENINGS = (
+    *("i'm", "im", "i am", "i've", "ive", "i have", "i was", "i'd been", "my"),
+    # what the asker does for a living: "I run A/B tests at work as a marketing analyst, ..."
+    *("i work", "i run", "i manage", "i studied", "i teach", "i graduated"),
+)
 # ... and the words a clause that asks opens with, which end such background.
 QUESTION_OPENINGS = frozenset(
     [

@@ -210,6 +210,8 @@ class Retriever:
             return word
         if word in self._joined:
             return self._joined[word]
+        if word.startswith("re") and len(word) > 6 and term(word[2:]) in self.vocabulary and not in_dictionary(word):
+            return word[2:]  # doing the guide's thing again: "reimplementing" a paper is implementing it
         if word not in self._corrections:
             if len(self._corrections) > 50_000:  # bounded: a stream of random words must not grow it forever
                 self._corrections.clear()

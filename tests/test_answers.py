@@ -77,6 +77,12 @@ def test_a_word_that_only_looks_like_a_guide_word_is_not_repaired_into_it(guide_
     assert corrections.get("specialize", "").startswith("specializ")
     answer = guide_assistant.ask("what are convolutional nets used for?")
     assert "CNN (Computer Vision)" in answer.citations[0].excerpt
+    # doing one of the guide's things again is doing it: "reimplementing" a paper is implementing one
+    assert dict(guide_assistant.retriever.prepare("reimplementing a paper").corrections) == {
+        "reimplementing": "implementing"
+    }
+    replication = guide_assistant.ask("does reimplementing a paper count as a project?")
+    assert replication.not_covered == () and "Implement paper from scratch" in replication.citations[0].excerpt
 
 
 def test_greeting_gets_a_friendly_reply_with_examples(guide_assistant):

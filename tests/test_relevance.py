@@ -122,6 +122,7 @@ def test_words_about_the_person_asking_are_not_what_is_asked():
     assert {"cousin", "bank"} <= about_asker("my cousin is a ds at a bank, what does that job involve")
     assert about_asker("what do accountants earn?") == frozenset()
     assert "nurse" not in about_asker("I'm a nurse, what do nurses earn?")  # the question asks about it too
+    assert "analyst" in about_asker("I run A/B tests at work as a marketing analyst, does that count for ML?")
     assert about_asker("as a nurse can I get into AI?") == {"nurse"}
     assert about_asker("as a 40 year old career changer, should I do a bootcamp?") == {"40", "year", "old"}
     text = "I'm an accountant, what salary can an ML engineer expect?"
