@@ -67,6 +67,20 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-02g",
+        "path": DATA / "blind-2026-12-02g.jsonl",
+        "about": "written at the end of the seventh round (2026-12-02), after blind-2026-12-01f's after-run, before "
+        "the round's last changes ('dl', 're-' words, clauses about what the asker does for a living): its "
+        "before-run is the first held-out measure of the round's work",
+        "runs": {
+            "before (main at bddefb4, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02g.before.jsonl",
+            "after (end of the seventh round, main at 4460c7c, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02g.after.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-01f",
         "path": DATA / "blind-2026-12-01f.jsonl",
         "about": "written for the seventh round (2026-12-01), before any change of that round",
