@@ -31,7 +31,7 @@ from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_names, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
-from .text import GENERIC_TERMS, content_terms, term, words
+from .text import GENERIC_TERMS, term, words
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 5
@@ -259,9 +259,7 @@ class Assistant:
             return hits
         asked = self.retriever.prepare(without_measure(text)).terms
         new = {t for t in asked if t not in GENERIC_TERMS and t not in earlier.terms}
-        lead = hits[0].chunk
-        named = {term(w) for w in words(" ".join((*lead.section_path, lead.text)))}
-        if not new or new & named:
+        if not new or new & self.retriever.passage_terms(hits[0].chunk.id):
             return hits
         return [hits[1], hits[0], *hits[2:]]
 
@@ -304,8 +302,7 @@ class Assistant:
         return naming_names(verdict, query.topic_terms, hits, self.retriever.guide_names)
 
     def _anchored(self, query: Query, lead: Hit) -> bool:
-        rare = set(query.topic_terms) & self.retriever.rare_terms
-        return bool(rare) and bool(rare & set(content_terms(lead.chunk.text)))
+        return bool(self.retriever.rare_terms & set(query.topic_terms) & self.retriever.passage_terms(lead.chunk.id))
 
     def _occupation_anchors(self) -> np.ndarray:
         if self._anchors is None:

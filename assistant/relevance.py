@@ -56,6 +56,7 @@ from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, wo
 
 MAX_PHRASE_WORDS = 3
 MAX_MISSING = 3
+NAMES_LOOKED_AT = 3  # the best passages that may mention a name the question uses (naming_names)
 NAMING = ("noun", "name", "short")  # text.word_class: the classes of words that may name a subject
 _NOT_PROSE = re.compile(r"<[^>]*>?|\]\([^)]*\)?|\b\w+:\S*|\S+\.[a-z]{2,}\S*|`[^`]*`")
 
@@ -119,9 +120,8 @@ def about_asker(text: str) -> frozenset[str]:
     starts ("I'm a career changer, 10 yrs in accounting. where do I start?"), and a description that opens
     a clause ("as a nurse, can I ...?"): who asks, not what is asked."""
     background: set[str] = set()
-    asked: set[str] = (
-        set()
-    )  # a word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?")
+    # A word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?").
+    asked: set[str] = set()
     speaking_of_asker = False
     pieces = _CLAUSE.split(text.lower().replace("’", "'"))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
@@ -452,7 +452,7 @@ def naming_names(verdict: Relevance, terms: Iterable[str], hits: list[Hit], name
     from the salary bands, but the guide mentions Google only as the maker of JAX."""
     if not verdict.covered:
         return verdict
-    shown = {h.chunk.id for h in hits[:MAX_MISSING]}
+    shown = {h.chunk.id for h in hits[:NAMES_LOOKED_AT]}
     absent = tuple(
         names.forms[t] for t in dict.fromkeys(terms) if t in names.passages and not names.passages[t] & shown
     )

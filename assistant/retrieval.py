@@ -132,6 +132,13 @@ class Retriever:
         self._unit_terms = [frozenset(terms) for terms in unit_terms]
         self._heading_terms = [frozenset(content_terms(c.section)) for c in store.chunks]
         self.vocabulary = frozenset(t for terms in unit_terms for t in terms)
+        # Each passage's words (its lines' and its headings'), for what a question shares with a hit.
+        self._passage_terms: dict[str, frozenset[str]] = {}
+        for terms, pos in zip(unit_terms, store.unit_chunk):
+            chunk = store.chunks[int(pos)]
+            self._passage_terms[chunk.id] = self._passage_terms.get(chunk.id, self._heading_terms[int(pos)]) | set(
+                terms
+            )
         # In how many passages each of the guide's words stands: a word of one or two ("goodfellow") that a
         # question shares with its lead is evidence the model's cosine may miss (a name it barely knows).
         used_in: dict[str, set[int]] = {}
@@ -200,6 +207,10 @@ class Retriever:
                 return question[: match.start()].rstrip()
         return question
 
+    def passage_terms(self, chunk_id: str) -> frozenset[str]:
+        """The words of a passage's lines and headings (content terms)."""
+        return self._passage_terms.get(chunk_id, frozenset())
+
     def needs_repair(self, word: str) -> bool:
         """Whether a word is neither the guide's nor English the model knows: a candidate for repair."""
         return len(word) >= 4 and word.isalpha() and term(word) not in self.vocabulary and word not in self._english
@@ -219,13 +230,12 @@ class Retriever:
             low, high = -(-2 * len(word) // 3), 3 * len(word) // 2
             candidates = [w for n in range(low, high + 1) for w in self._words_by_length.get(n, ())]
             match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-            # A word the dictionary knows is repaired only to a form of itself ("specialize" ->
-            # "specialization"), not to a look-alike ("recurrent" is not "current" misspelt).
-            if match and in_dictionary(word) and len(os.path.commonprefix([word, match[0]])) < SAME_ROOT:
-                match = []
-            # A slip of the keys is a letter or two ("salery", "reccomend"), not three ("convolutional" is
-            # not "conventional"), unless the word is a form of the guide's ("specialize").
-            if match and edits(word, match[0]) > MAX_EDITS and len(os.path.commonprefix([word, match[0]])) < SAME_ROOT:
+            # Unless it is a form of the guide's word ("specialize" -> "specialized"), a word is repaired
+            # only when the dictionary does not know it ("recurrent" is not "current" misspelt) and a slip of
+            # the keys, a letter or two ("salery", "reccomend"), makes it the guide's ("convolutional" is
+            # three from "conventional").
+            same_root = bool(match) and len(os.path.commonprefix([word, match[0]])) >= SAME_ROOT
+            if match and not same_root and (in_dictionary(word) or edits(word, match[0]) > MAX_EDITS):
                 match = []
             self._corrections[word] = match[0] if match else word
         return self._corrections[word]
