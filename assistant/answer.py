@@ -4,7 +4,8 @@ Nothing here invents content. The lead quotes what answers the question: the bul
 stands out from its passage, or the whole list when none does (a list question gets the list, as
 bullets, in the answer itself; a one-line tagline above a list is not quoted). Each quote carries the
 marker of the citation that holds it, and every excerpt is verbatim corpus text of at most 600
-characters. Other passages close to the best one are listed under "The guide also says"; passages
+characters: the passage, with the heading right above it when that fits ("### Data Scientist" over its
+duties), so that the excerpt says what its lines are about. Other passages close to the best one are listed under "The guide also says"; passages
 further down are cited as sources only.
 
 A question in several parts gets one lead per part, and the citations put each part's best passage
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chunking import is_tagline, strip_marker
+from .chunking import MAX_CHARS, is_tagline, strip_marker
 from .config import Config
 from .guide import EXAMPLE_QUESTIONS, NOT_GUIDANCE, SECTION_QUESTIONS, SUBJECT
 from .records import Answer, Citation, Hit
@@ -108,12 +109,13 @@ def select(hits: list[Hit], config: Config = Config(), most: int | None = None) 
 
 
 def citation(hit: Hit, n: int, config: Config) -> Citation:
+    first, excerpt = hit.chunk.quoted(MAX_CHARS)
     return Citation(
         n=n,
         source=hit.chunk.source,
         section=hit.chunk.section,
-        excerpt=hit.chunk.text,
-        start_line=hit.chunk.start_line,
+        excerpt=excerpt,
+        start_line=first,
         end_line=hit.chunk.end_line,
         score=round(hit.score, 4),
         highlight=lead_of(hit, config).marked,

@@ -24,7 +24,16 @@ from .config import Config
 from .conversation import Resolved, anchored_step, keeps_subject, leans_on_context, points_back, resolve
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import LEVEL_PHRASES, OCCUPATION_ANCHORS, TITLE
-from .measures import asked_forecast, asked_measure, by_experience, by_measure, without_measure, years_of_experience
+from .measures import (
+    asked_extreme,
+    asked_forecast,
+    asked_measure,
+    by_experience,
+    by_extreme,
+    by_measure,
+    without_measure,
+    years_of_experience,
+)
 from .multipart import split_parts
 from .overview import MAX_SIBLINGS, listed_heading, named_siblings, narrows, parent_of
 from .records import Answer, Hit
@@ -235,6 +244,10 @@ class Assistant:
         if earlier_hits:
             hits = self._moving_on(text, earlier, earlier_hits[0], hits)
         relevance = self._judge(query, search, hits, alone=not context and whole)
+        # "why?" after "python or R first?": no word of its own, about what the last answer quoted.
+        about_last = bool(earlier_hits and hits) and hits[0].chunk.id == earlier_hits[0].chunk.id
+        if about_last and not relevance.covered and not relevance.missing and not query.terms:
+            relevance = replace(relevance, covered=True, reason="a follow-up about the passage the last answer quoted")
         measure = asked_measure(text)
         if measure is not None and relevance.covered:
             # "how long is a masters?" is led by the passage that gives a span of time; without one the
@@ -242,6 +255,10 @@ class Assistant:
             hits, stated = by_measure(hits, measure, self.config.measure_gap)
             if not stated and measure.label not in relevance.missing:
                 relevance = replace(relevance, missing=(measure.label, *relevance.missing))
+        extreme = asked_extreme(text)
+        if extreme is not None and relevance.covered:
+            # "which of those is quickest?": the passage with the least time of those that state one.
+            hits = by_extreme(hits, extreme, self.config.measure_gap)
         years = years_of_experience(text)
         if years is not None and relevance.covered:
             hits = by_experience(hits, years, self.config.measure_gap)

@@ -26,7 +26,7 @@ from .corpus import Document
 from .records import SECTION_SEPARATOR, Chunk, Unit
 
 MAX_CHARS = 600
-CHUNKING_VERSION = 2
+CHUNKING_VERSION = 3
 SUBTITLE_CHARS = 80
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -45,6 +45,7 @@ class ChunkingParams:
             "version": self.version,
             "passage": "section body cut on line boundaries",
             "units": "each bullet and sentence, plus the whole passage, prefixed by its section path",
+            "heading": "the heading line above a section's first passage, and the blank lines after it",
         }
 
 
@@ -66,11 +67,13 @@ def document_title(doc: Document) -> str:
     return PurePosixPath(doc.source).stem
 
 
-def _sections(doc: Document) -> Iterator[tuple[tuple[str, ...], list[tuple[int, str]]]]:
-    """(section path, [(line number, line)]) for each run of body lines between headings."""
+def _sections(doc: Document) -> Iterator[tuple[tuple[str, ...], int, list[tuple[int, str]]]]:
+    """(section path, line of its heading (0: none), [(line number, line)]) for each run of body lines
+    between headings."""
     title: str | None = None
     stack: list[tuple[int, str]] = []
     body: list[tuple[int, str]] = []
+    heading = 0
 
     def path() -> tuple[str, ...]:
         names = tuple(name for _, name in stack)
@@ -82,8 +85,9 @@ def _sections(doc: Document) -> Iterator[tuple[tuple[str, ...], list[tuple[int, 
             body.append((number, line))
             continue
         if body:
-            yield path(), body
+            yield path(), heading, body
             body = []
+        heading = number
         level, name = len(match.group(1)), match.group(2).strip()
         if level == 1 and title is None and not stack:
             title = name
@@ -92,7 +96,7 @@ def _sections(doc: Document) -> Iterator[tuple[tuple[str, ...], list[tuple[int, 
             stack.pop()
         stack.append((level, name))
     if body:
-        yield path(), body
+        yield path(), heading, body
 
 
 def _pieces(lines: list[tuple[int, str]], max_chars: int) -> Iterator[list[tuple[int, str]]]:
@@ -166,13 +170,16 @@ def _units(section: str, group: list[tuple[int, str]]) -> tuple[Unit, ...]:
 def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> list[Chunk]:
     chunks: list[Chunk] = []
     ordinals: dict[str, int] = {}  # per section path across the file: a repeated heading keeps ids unique
-    for section_path, body in _sections(doc):
+    for section_path, heading, body in _sections(doc):
         section = SECTION_SEPARATOR.join(section_path)
         for group in _pieces(_trim(body), params.max_chars):
             group = _trim(group)
             if not group:
                 continue
             ordinals[section] = ordinal = ordinals.get(section, 0) + 1
+            # The first piece of a section is quoted with its heading when only blank lines lie between.
+            above = doc.lines[heading - 1 : group[0][0] - 1] if heading else []
+            headed = bool(above) and not any(line.strip() for line in above[1:])
             chunks.append(
                 Chunk(
                     id=f"{doc.source}::{section}::{ordinal}",
@@ -182,6 +189,8 @@ def chunk_document(doc: Document, params: ChunkingParams = ChunkingParams()) -> 
                     end_line=group[-1][0],
                     text="\n".join(line for _, line in group),
                     units=_units(section, group),
+                    heading_line=heading if headed else 0,
+                    heading="\n".join(above) if headed else "",
                 )
             )
     return [c for c in chunks if not _is_subtitle(c, chunks)]

@@ -3,7 +3,8 @@
 A question that stands on its own ("Do I need a PhD?") is answered on its own, whatever came before.
 History is used only when the question needs it: a pronoun or a pointer without its subject ("how
 much do they earn?", "at that level?"), ellipsis ("and for seniors?", "what about salaries?"), or no
-topic word at all ("how long does that take?"). The turn it leans on is the latest exchange that
+topic word at all ("how long does that take?"), or a few words that pick up the last answer's ("which
+game?" after "Robotics, game playing, ..."). The turn it leans on is the latest exchange that
 answered something: a refused question, a greeting or a "thanks" lends no topic.
 
 A question that points before or after what was just answered ("and the level after that?") is answered
@@ -31,6 +32,7 @@ from .lexicon import ANCHORED_STEPS, ORDINALS, RELATIVE_STEPS
 from .text import GENERIC_TERMS, content_terms
 
 MAX_HISTORY_TURNS = 50  # only the most recent turns are looked at; older ones cannot change the answer
+ECHO_WORDS = 3  # a question this short whose topic words the earlier answer has is about that answer
 MAX_CONTEXT_CHARS = 300  # of an earlier answer, as context: its opening names the subject
 NO_TOPIC_KINDS = frozenset({"abstain", "greeting", "social", "language", "empty"})
 # How an assistant reply that refused begins (assistant/answer.py), for clients that send no "kind".
@@ -136,6 +138,13 @@ def leans_on_context(question: str) -> bool:
     return not has_topic(question)
 
 
+def echoes(question: str, exchange: Exchange) -> bool:
+    """Whether a question of a few words only picks up what the earlier answer said ("which game?" after
+    "Robotics, game playing, ..."): every topic word of it is in that answer."""
+    topic = {t for t in content_terms(question) if t not in GENERIC_TERMS}
+    return len(question.split()) <= ECHO_WORDS and bool(topic) and topic <= set(content_terms(exchange.answer))
+
+
 def plain(text: str) -> str:
     """An answer line without Markdown emphasis and citation markers."""
     return " ".join(_MARKUP.sub("", text).split()).strip(" :;")
@@ -222,10 +231,8 @@ def resolve(question: str, history: Sequence[Any] | None) -> Resolved:
     """The question as it stands on its own, with the earlier turn's subject when it leans on one."""
     if anchored := anchored_step(question):
         return Resolved(question, question, step=anchored)  # its own passage is where it steps from
-    if not leans_on_context(question):
-        return Resolved(question)
     earlier = next((e for e in reversed(exchanges(history)) if e.lends_topic), None)
-    if earlier is None:
+    if earlier is None or not (leans_on_context(question) or echoes(question, earlier)):
         return Resolved(question)
     resolved = resolve_items(question, items_of(earlier))
     if resolved is not None:

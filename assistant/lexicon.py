@@ -134,14 +134,17 @@ SOCIAL = {
     ),
     "bye": frozenset(["bye", "goodbye", "goodnight", "later", "see", "ya", "cya", "farewell", "night"]),
     "ack": frozenset(
-        ["ok", "okay", "k", "great", "cool", "nice", "awesome", "perfect", "got", "it", "gotcha", "understood", "sounds", "good", "fine", "alright", "right", "sure", "yes", "yeah", "yep", "no", "nope", "wow", "interesting", "makes", "sense", "clear", "fair", "enough", "neat", "excellent", "brilliant", "amazing", "super", "lovely", "that", "this", "lol", "haha", "rock", "rocks", "best", "legend"]
+        ["ok", "okay", "k", "great", "cool", "nice", "awesome", "perfect", "got", "it", "gotcha", "understood", "sounds", "good", "fine", "alright", "right", "sure", "yes", "yeah", "yep", "no", "nope", "wow", "interesting", "makes", "sense", "clear", "fair", "enough", "neat", "excellent", "brilliant", "amazing", "super", "lovely", "that", "lol", "haha", "rock", "rocks", "best", "legend"]
     ),
     "hello": frozenset(["hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "greetings", "there", "yo", "sup", "hola", "bonjour", "hallo", "salut", "ciao"]),
 }  # fmt: skip
 
-# Words that ask for more of what was said ("tell me more about it", "can you explain?"): a message with one
+# Words that ask for something ("tell me more about it", "can you explain?", "give me the short version"): a message with one
 # is a question, never a social turn (assistant/social.py).
-REQUEST_WORDS = frozenset(["tell", "explain", "elaborate", "expand", "details", "describe", "continue", "why"])
+REQUEST_WORDS = frozenset(
+    ["tell", "explain", "elaborate", "expand", "details", "describe", "continue", "why", "give", "show", "list"]
+    + ["summarize", "summarise", "recap"]
+)
 
 # Frequent function words of other languages written in Latin script. A message with several of these
 # and few English ones is not in English; the assistant answers in English only and says so.
@@ -242,3 +245,30 @@ MEASURES = (
         r"\b(hour|day|week|month|year)s?\b",
     ),
 )
+
+# Questions that ask which of several things has the most or least of a measure ("which of those is
+# quickest?", "which level pays the most?", "what's the cheapest route?"): each entry the measure (a name
+# in MEASURES), "least" or "most", the superlatives that ask it, and the comparatives that ask it in a
+# question that offers a choice (CHOICE: "which takes longer?", "a bootcamp or a degree, which is
+# cheaper?", "what's the quicker way in?"; not "does a degree help you climb faster?"). The passage stating the extreme leads
+# (assistant/measures.py compares the figures the passages state).
+CHOICE = r"\bwhich\b|\bor\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bthe\s+(?:more\s+|less\s+)?[a-z]+er\b"
+EXTREMES = (
+    ("time", "least", r"\b(?:quickest|fastest|shortest|soonest|least time)\b", r"\b(?:quicker|faster|shorter|less time)\b"),
+    ("time", "most", r"\b(?:longest|slowest|most time)\b", r"\b(?:longer|slower|more time)\b"),
+    (
+        "pay",
+        "most",
+        r"\b(?:highest|best|top)[- ](?:paid|paying)\b|\b(?:pays?|paid|earns?|makes?)\s+(?:the\s+)?(?:most|best|highest)\b"
+        r"|\bmost money\b",
+        r"\b(?:better|higher)[- ](?:paid|paying)\b|\b(?:pays?|paid|earns?|makes?)\s+more\b|\bmore money\b",
+    ),
+    (
+        "pay",
+        "least",
+        r"\b(?:lowest|worst)[- ](?:paid|paying)\b|\b(?:pays?|paid|earns?|makes?)\s+(?:the\s+)?(?:least|lowest)\b",
+        r"\blower[- ](?:paid|paying)\b|\b(?:pays?|paid|earns?|makes?)\s+less\b",
+    ),
+    ("cost", "least", r"\b(?:cheapest|least expensive|costs?\s+the\s+least)\b", r"\b(?:cheaper|less expensive|costs?\s+less)\b"),
+    ("cost", "most", r"\b(?:priciest|most expensive|costs?\s+the\s+most)\b", r"\b(?:pricier|more expensive|costs?\s+more)\b"),
+)  # fmt: skip

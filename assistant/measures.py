@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .lexicon import EXPERIENCE, FORECASTS, MEASURES
+from .lexicon import CHOICE, EXPERIENCE, EXTREMES, FORECASTS, MEASURES
 from .records import Hit
 
 
@@ -39,6 +39,7 @@ KINDS = tuple(
 )
 
 
+UNIT_WORDS = 3  # words after the asking phrase that may name its unit ("how many hours a week")
 _FORECASTS = tuple((re.compile(form, re.IGNORECASE), label) for form, label in FORECASTS)
 
 
@@ -54,7 +55,12 @@ def asked_measure(text: str) -> Measure | None:
     found = next((m for m in KINDS if m.asks.search(text)), None)
     if found is None or found.unit is None:
         return found
-    return replace(found, units=frozenset(m.group(1).lower() for m in found.unit.finditer(text)))
+    # The units of the asking phrase and the few words after it ("how many hours a week"), not those of
+    # the rest ("... to learn ML in a year?": a span in years does not answer it).
+    asking = found.asks.search(text)
+    assert asking is not None
+    near = " ".join([asking.group(0), *text[asking.end() :].split()[:UNIT_WORDS]])
+    return replace(found, units=frozenset(m.group(1).lower() for m in found.unit.finditer(near)))
 
 
 def without_measure(text: str) -> str:
@@ -144,3 +150,67 @@ def by_experience(hits: list[Hit], years: int, gap: float) -> list[Hit]:
     if holding is None:
         return hits
     return [_first(holding, lambda line: holds(line, years))] + [h for h in hits if h is not holding]
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """A question asking which thing has the most or least of a measure ("which of those is quickest?")."""
+
+    measure: Measure
+    most: bool
+
+
+_EXTREMES = tuple(
+    (name, most == "most", re.compile(superlative, re.IGNORECASE), re.compile(comparative, re.IGNORECASE))
+    for name, most, superlative, comparative in EXTREMES
+)
+_CHOICE = re.compile(CHOICE, re.IGNORECASE)
+_AMOUNT = re.compile(r"[$€£]?\s?(\d[\d,]*(?:\.\d+)?)\s?([kKmM])?\b")
+_SPAN_OF_TIME = re.compile(r"\b(\d+)\s*(?:[-–]\s*(\d+)\s*)?\+?\s*(year|yr|month|week|day|hour)s?\b", re.IGNORECASE)
+_DAYS = {"year": 365.0, "yr": 365.0, "month": 30.0, "week": 7.0, "day": 1.0, "hour": 1 / 24}
+
+
+def asked_extreme(text: str) -> Extreme | None:
+    """The measure a question asks the most or least of ("which pays the most?"), or None."""
+    choice = bool(_CHOICE.search(text))
+    for name, most, superlative, comparative in _EXTREMES:
+        if superlative.search(text) or (choice and comparative.search(text)):
+            return Extreme(next(m for m in KINDS if m.name == name), most)
+    return None
+
+
+def amount(measure: Measure, line: str) -> float | None:
+    """What a line states of a measure, as one number (the middle of a range): days for a span of time
+    ("3-6 months": 135), the sum for pay and cost ("$80K - $120K": 100,000); None when it states none."""
+    if not _states_line(measure, line):
+        return None
+    if measure.name == "time":
+        spans = [
+            (int(m.group(1)) + int(m.group(2) or m.group(1))) / 2 * _DAYS[m.group(3).lower()]
+            for m in _SPAN_OF_TIME.finditer(line)
+        ]
+        return sum(spans) / len(spans) if spans else None
+    sums = [
+        float(m.group(1).replace(",", "")) * {"k": 1e3, "m": 1e6}.get((m.group(2) or "").lower(), 1.0)
+        for m in _AMOUNT.finditer(line)
+    ]
+    return sum(sums) / len(sums) if sums else None
+
+
+def by_extreme(hits: list[Hit], extreme: Extreme, gap: float) -> list[Hit]:
+    """The hits led by the one, among those within `gap` of the best that state the measure, whose figure
+    is the largest (or smallest): "which of those is quickest?" after bootcamps and degrees is the
+    bootcamp's "3-6 months", not the degree's "2-4 years". Fewer than two such passages: unchanged."""
+    if not hits:
+        return hits
+    top = hits[0].score
+    figures: list[tuple[float, Hit]] = []
+    for hit in hits:
+        found = [a for line in hit.chunk.text.splitlines() if (a := amount(extreme.measure, line)) is not None]
+        if hit.score >= top - gap and found:
+            figures.append((sum(found) / len(found), hit))
+    if len(figures) < 2:
+        return hits
+    _, chosen = (max if extreme.most else min)(figures, key=lambda pair: pair[0])
+    first = _first(chosen, lambda line: amount(extreme.measure, line) is not None)
+    return [first] + [h for h in hits if h is not chosen]

@@ -39,6 +39,18 @@ class Chunk:
     end_line: int
     text: str
     units: tuple[Unit, ...] = field(default=(), compare=False)
+    # The heading right above the passage, verbatim with the blank lines after it (lines heading_line..
+    # start_line - 1); "" and 0 for a passage that does not start its section. Quoted with the passage, so
+    # that an excerpt says what its lines are about ("### Data Scientist" over "- Analyze and model data").
+    heading_line: int = 0
+    heading: str = ""
+
+    def quoted(self, most: int) -> tuple[int, str]:
+        """(first line, verbatim text) of the excerpt: the passage with its heading when that fits in `most`
+        characters, else the passage alone."""
+        if self.heading and len(self.heading) + 1 + len(self.text) <= most:
+            return self.heading_line, f"{self.heading}\n{self.text}"
+        return self.start_line, self.text
 
     @property
     def section(self) -> str:

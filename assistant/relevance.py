@@ -267,9 +267,14 @@ def judge(
         lacking = subjects or unknown
         missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
         return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
+    # Asked almost word for word like a question a passage answers ("what's RL used for irl?", "who wrote
+    # this?"): that passage answers it, however few of its words the question shares.
+    asked_like = asked is not None and asked >= config.asked_clear
     if not unknown:
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)
+        if asked_like:
+            return Relevance(True, "it is asked like a question a passage answers", dense)
         if anchored:
             return Relevance(True, "the lead has a word of the question's that the guide rarely uses", dense)
         return Relevance(False, "no passage is close to the question", dense)
@@ -307,7 +312,7 @@ def judge(
     if not subjects:
         # Foreign words that only say who asks ("I'm a 38 yo nurse, ...") take nothing from the question.
         taken = 0.0 if asker.issuperset(unknown) else max(pull, 0.0)
-        if dense - taken >= config.evidence_floor:
+        if dense - taken >= config.evidence_floor or asked_like:
             return verdict(True, "the words the guide does not use are how people talk, not a subject")
         return verdict(False, "no passage is close to the question")
     missing = missing_phrases(text, subjects, vocabulary) if text else subjects

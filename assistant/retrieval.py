@@ -52,6 +52,21 @@ def edits(a: str, b: str) -> int:
 
 
 _JOINED = re.compile(r"\b[A-Za-z]+(?:[;/&-][A-Za-z]+)+\b")
+# A name of several capitalised words, small joining words allowed between them ("Pattern Recognition and ML").
+_NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)+")
+_JOINING = frozenset({"and", "of", "the", "for", "&"})
+MIN_INITIALS = 3  # shorter initials ("ML", "CV") are words of their own or too ambiguous
+
+
+def initials(name: str) -> str:
+    """The letters a name is shortened to: each word's first, all of a word in capitals, none of a joining
+    word ("Pattern Recognition and ML" -> "prml", "Hands-On Machine Learning" -> "homl")."""
+    letters = []
+    for word in re.split(r"[\s-]+", name):
+        if word.lower() in _JOINING:
+            continue
+        letters.append(word if word.isupper() and len(word) > 1 else word[:1])
+    return "".join(letters).lower()
 
 
 @dataclass(frozen=True)
@@ -177,6 +192,15 @@ class Retriever:
             for found in _JOINED.findall(u.text)
             for form in {found, *(piece for piece in found.split("/") if _JOINED.fullmatch(piece))}
         }
+        # The guide's names of several words by their initials, as people shorten them: "PRML" is "Pattern
+        # Recognition and ML", "HOML" "Hands-On Machine Learning".
+        self._initials = {
+            short: name
+            for u in units
+            if not u.question
+            for name in _NAME.findall(u.text.split(": ", 1)[-1])
+            if len(short := initials(name)) >= MIN_INITIALS
+        }
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
         self._words_by_length: dict[int, list[str]] = {}
         for w in self._guide_words:
@@ -221,6 +245,8 @@ class Retriever:
             return word
         if word in self._joined:
             return self._joined[word]
+        if word in self._initials:
+            return self._initials[word]
         if word.startswith("re") and len(word) > 6 and term(word[2:]) in self.vocabulary and not in_dictionary(word):
             return word[2:]  # doing the guide's thing again: "reimplementing" a paper is implementing it
         if word not in self._corrections:

@@ -121,6 +121,7 @@ def chunk_to_record(chunk: Chunk) -> dict[str, Any]:
         "start_line": chunk.start_line,
         "end_line": chunk.end_line,
         "text": chunk.text,
+        **({"heading_line": chunk.heading_line, "heading": chunk.heading} if chunk.heading else {}),
         "units": [
             {"text": u.text, "line": u.line, "whole": u.whole, **({"question": True} if u.question else {})}
             for u in chunk.units
@@ -136,6 +137,8 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
         start_line=int(record["start_line"]),
         end_line=int(record["end_line"]),
         text=record["text"],
+        heading_line=int(record.get("heading_line", 0)),
+        heading=str(record.get("heading", "")),
         units=tuple(
             Unit(u["text"], int(u["line"]), bool(u.get("whole")), bool(u.get("question"))) for u in record["units"]
         ),

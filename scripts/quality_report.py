@@ -38,6 +38,7 @@ SETS = {
     "dev3": DATA / "dev3-2026-11-30.jsonl",
     "dev4": DATA / "dev4-2026-12-01.jsonl",
     "dev5": DATA / "dev5-2026-12-02.jsonl",
+    "dev6": DATA / "dev6-2026-12-02.jsonl",
 }
 # Who wrote each set, when, and whether the pipeline was tuned on it: a figure means little without it.
 PROVENANCE = {
@@ -61,11 +62,23 @@ PROVENANCE = {
     "the code or the other sets, for tuning (160 cases: 25 follow-ups, 10 multi-part, 35 off-topic, 10 social): first "
     "measured at hit@1 0.93, hit@3 0.97, false_abstain 0.01, caveat 0.06, oos 0.86, follow-up hit@1 0.92, social 0.90 "
     "(main at 68fc462, after the round's first changes), then tuned on",
+    "dev6": "written on 2026-12-02 (eighth round) by a helper from the guide alone, without sight of the code or the "
+    "other sets, for tuning (200 cases: 130 answerable in many phrasings, 25 follow-ups, 10 multi-part, 25 off-topic, "
+    "10 social): first measured at hit@1 0.91, hit@3 0.94, false_abstain 0.03, caveat 0.03, oos 0.84, follow-up hit@1 "
+    "0.80 (main at d21fc2d, before the round's changes), then tuned on",
 }
 # The blind sets: each written by a helper from the guide alone, without sight of the code or the other sets,
 # measured through the HTTP API once before a round's work and once after, never tuned on. The report
 # scores the saved results files and never asks them again.
 BLINDS = (
+    {
+        "name": "blind-2026-12-02h",
+        "path": DATA / "blind-2026-12-02h.jsonl",
+        "about": "written for the eighth round (2026-12-02), before any change of that round",
+        "runs": {
+            "before (main at 4d1c38d, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02h.before.jsonl",
+        },
+    },
     {
         "name": "blind-2026-12-02g",
         "path": DATA / "blind-2026-12-02g.jsonl",

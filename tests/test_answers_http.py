@@ -346,3 +346,44 @@ def test_a_forecast_the_guide_does_not_make_is_named_as_missing(server):
 def test_years_of_experience_a_question_gives_find_the_band_that_holds_them(server):
     record = ask(server, "how much does a ds with like 3 yoe make")
     assert "$120K - $180K" in record["citations"][0]["excerpt"] and record["not_covered"] == []
+
+
+def test_an_excerpt_quotes_the_heading_it_is_about_verbatim(server):
+    # "Analyze and model data" alone does not say whose job it is; the card quotes the heading above it.
+    record = ask(server, "what roles are there in AI?")
+    excerpts = {c["section"].split(" > ")[-1]: c for c in record["citations"]}
+    scientist = excerpts["Data Scientist"]
+    assert scientist["excerpt"].startswith("### Data Scientist\n\n- Analyze and model data")
+    lines = (DATA.parent.parent / scientist["source"]).read_text().split("\n")
+    assert "\n".join(lines[scientist["start_line"] - 1 : scientist["end_line"]]) == scientist["excerpt"]
+
+
+def test_which_of_those_is_quickest_is_led_by_the_shorter_span(server):
+    question = "bootcamp vs degree?"
+    first = ask(server, question)
+    record = ask(server, "which of those is quickest?", turn(question, first))
+    assert record["citations"][0]["section"].endswith("Bootcamps/Self-Taught")
+    assert "**Faster entry (3-6 months)**" in record["answer"]
+    assert ask(server, "which level pays the most?")["citations"][0]["section"].endswith(
+        "Principal / Staff / Research Scientist"
+    )
+
+
+def test_a_few_words_picking_up_the_last_answer_are_about_it(server):
+    question = "what's reinforcement learning used for?"
+    first = ask(server, question)
+    record = ask(server, "which game?", turn(question, first))
+    assert not record["abstained"] and "Game playing (AlphaGo)" in record["citations"][0]["excerpt"]
+    why = ask(server, "why?", turn("python or R first?", ask(server, "python or R first?")))
+    assert not why["abstained"] and "Python (essential)" in why["citations"][0]["excerpt"]
+
+
+def test_a_name_shortened_to_its_initials_is_the_guides_name(server):
+    record = ask(server, "bishop PRML mentioned?")
+    assert not record["abstained"] and record["not_covered"] == []
+    assert '"Pattern Recognition and ML" (Bishop)' in record["answer"]
+
+
+def test_a_request_in_the_imperative_is_no_thanks(server):
+    record = ask(server, "give me the short version of this guide")
+    assert record["citations"] and record["citations"][0]["section"] == "TL;DR"

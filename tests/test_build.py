@@ -87,7 +87,9 @@ def test_a_new_file_is_indexed_and_cited_and_a_deleted_files_chunks_go(mini_corp
     assert added.chunks_added == 1 and added.embedded_chunks == ["corpus/interviews.md::Take-home tasks::1"]
     answer = Assistant.load(index, embedder=fake_embedder).ask("timebox take-home exercise")
     assert answer.citations[0].source == "corpus/interviews.md"
-    assert answer.citations[0].excerpt == "- Timebox the take-home exercise to four hours"
+    # Quoted with its heading, verbatim lines 3-5 of the new file.
+    assert answer.citations[0].excerpt == "## Take-home tasks\n\n- Timebox the take-home exercise to four hours"
+    assert (answer.citations[0].start_line, answer.citations[0].end_line) == (3, 5)
 
     notes_chunks = [i for i in chunk_ids(index) if i.startswith("corpus/notes.txt")]
     (mini_corpus / "notes.txt").unlink()

@@ -40,7 +40,7 @@ def test_an_answer_shows_the_question_then_the_lead_and_an_open_source_card(chat
     assert (
         "<details" in reply
         and "Degrees" in reply
-        and "study.md, lines 5–6" in reply
+        and "study.md, lines 3–6" in reply
         and "<code>corpus/study.md</code>" in reply
     )
     assert "<mark>- PhD (for research roles)</mark>" in reply

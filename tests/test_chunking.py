@@ -96,3 +96,16 @@ def test_plain_text_without_headings_is_named_after_the_file():
     chunks = chunk_document(doc("First paragraph.\n\nSecond one.\n", source="corpus/notes.txt"))
     assert chunks[0].section == "notes"
     assert chunks[0].start_line == 1 and chunks[0].end_line == 3
+
+
+def test_a_section_s_first_passage_keeps_its_heading_to_quote_with_it():
+    text = "# Guide\n\n## Roles\n\n### Data Scientist\n\n- Analyze and model data\n- Business insights\n"
+    (chunk,) = chunk_document(doc(text))
+    lines = text.split("\n")
+    assert chunk.heading == "### Data Scientist\n" and chunk.heading_line == 5
+    first, excerpt = chunk.quoted(600)
+    assert excerpt == "\n".join(lines[first - 1 : chunk.end_line]) and excerpt.startswith("### Data Scientist\n\n- ")
+    assert chunk.quoted(len(chunk.text) + 5) == (chunk.start_line, chunk.text)  # no room: the passage alone
+    long = "# Guide\n\n## Notes\n\n" + "\n".join(f"- note number {i} " + "x" * 40 for i in range(30))
+    pieces = chunk_document(doc(long))
+    assert pieces[0].heading == "## Notes\n" and all(p.heading == "" and p.heading_line == 0 for p in pieces[1:])

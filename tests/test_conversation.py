@@ -176,3 +176,10 @@ def test_a_question_pointing_before_or_after_what_was_answered_steps_through_the
     resolved = resolve("and the level after that?", mid)
     assert resolved.step == 1 and resolved.context is not None and "mid-level" in resolved.context
     assert resolve("and the level after that?", None).step == 0  # nothing to step from
+
+
+def test_a_few_words_that_pick_up_the_last_answer_lean_on_it():
+    turns = history(("what's reinforcement learning used for?", "Robotics, game playing, resource optimization."))
+    assert resolve("which game?", turns).context == "what's reinforcement learning used for?"
+    assert resolve("which language?", turns).context is None  # not a word of that answer
+    assert resolve("which game should I build for my portfolio?", turns).context is None  # a question of its own

@@ -122,3 +122,27 @@ def test_years_of_experience_lead_to_the_band_whose_span_holds_them():
     led = by_experience([junior, mid], 3, gap=0.3)
     assert led[0].chunk.id == "Mid" and led[0].matches[0].quote == "2-5 years. Own projects"
     assert by_experience([junior, mid], 3, gap=0.05)[0].chunk.id == "Junior"  # too far below to lead
+
+
+def test_which_is_quickest_or_pays_most_is_led_by_the_passage_with_that_figure():
+    from assistant.measures import asked_extreme, by_extreme
+
+    degree = hit("Degrees", ["Stronger for research roles", "2-4 years, higher cost"], 1.30)
+    bootcamp = hit("Bootcamps", ["Faster entry (3-6 months)", "Lower cost"], 1.24)
+    quickest = asked_extreme("which of those is quickest?")
+    assert quickest is not None and not quickest.most
+    led = by_extreme([degree, bootcamp], quickest, 0.3)
+    assert led[0].chunk.id == "Bootcamps" and led[0].matches[0].quote == "Faster entry (3-6 months)"
+    longer = asked_extreme("bootcamp or degree, which takes longer?")
+    assert longer is not None and by_extreme([bootcamp, degree], longer, 0.3)[0].chunk.id == "Degrees"
+    junior, principal = hit("Junior", ["$80K - $120K"], 1.2), hit("Principal", ["$250K - $500K+"], 1.1)
+    most = asked_extreme("which level pays the most?")
+    assert most is not None and by_extreme([junior, principal], most, 0.3)[0].chunk.id == "Principal"
+    # A comparative asks for a choice only where one is offered.
+    assert asked_extreme("does a degree help you climb faster") is None
+    assert asked_extreme("what's the quicker way in?") is not None
+
+
+def test_the_units_asked_for_are_those_of_the_asking_phrase():
+    measure = asked_measure("how many hours a week should I study to learn ML in a year?")
+    assert measure is not None and measure.units == {"hour", "week"}

@@ -269,3 +269,11 @@ def test_a_name_the_guide_mentions_in_passing_is_missing_when_no_passage_shown_h
     assert named.covered and named.missing == ("Google",)
     shown = naming_names(answered, ("google",), [Hit(pay, 0.6, 0.6, 0.0), Hit(frameworks, 0.5, 0.5, 0.0)], names)
     assert shown.missing == ()
+
+
+def test_a_question_asked_like_one_a_passage_answers_is_answered_though_it_shares_few_words():
+    # "what's RL used for irl?": little of it is the guide's words, but a passage answers just that question.
+    assert not judge(hits(0.05), ("rl", "used"), VOCABULARY | {"rl", "used"}, asked=0.6).covered
+    assert judge(hits(0.05), ("rl", "used"), VOCABULARY | {"rl", "used"}, asked=0.91).covered
+    talk = judge(hits(0.1), ("rl", "irl"), VOCABULARY | {"rl"}, probe(0.15), things={"irl": -0.2}, asked=0.91)
+    assert talk.covered and talk.missing == ()

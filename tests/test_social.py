@@ -78,3 +78,9 @@ def test_a_thanks_with_words_that_are_no_topic_of_the_guide_is_social_and_other_
     # without a thanks or a goodbye, words the guide never uses are a question, however polite
     assert classify("should i buy bitcoin right now", topics) is None
     assert classify("Recommend a good thriller novel", topics) is None
+
+
+def test_a_request_is_not_an_acknowledgement():
+    assert classify("give me the short version of this guide") is None
+    assert classify("show me the list") is None
+    assert classify("this is great") == "ack"

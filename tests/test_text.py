@@ -17,3 +17,11 @@ from assistant.text import words
 )
 def test_texting_r_is_read_as_are_and_the_r_language_is_kept(question, read):
     assert words(question) == read
+
+
+def test_a_name_of_several_words_is_shortened_to_its_initials():
+    from assistant.retrieval import initials
+
+    assert initials("Pattern Recognition and ML") == "prml"
+    assert initials("Hands-On Machine Learning") == "homl"
+    assert initials("Large Language Models") == "llm"
