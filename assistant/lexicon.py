@@ -203,13 +203,16 @@ FORECASTS = (
     ),
 )
 
-# A number of years of experience a question gives ("a ds with like 3 yoe", "I have 3 years of experience"),
+# A number of years of experience a question gives ("a ds with like 3 yoe", "I have 3 years of experience",
+# "I've been an ML engineer for 3 yrs"),
 # its number captured, and a span of years a line states ("2-5 years", "8+ years"): the passage whose span
 # holds the number is the one about that asker (assistant/measures.py).
 EXPERIENCE = (
     r"\b(\d{1,2})\s*\+?\s*(?:yoe|(?:years?|yrs?)\s+(?:of\s+)?(?:experience|experince|exp|xp)"
     r"|(?:years?|yrs?)\s+in\s+(?:the\s+field|ml|ai|data\s+science|industry))\b"
-    r"|\bwith\s+(?:like\s+|about\s+|around\s+|roughly\s+)?(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b",
+    r"|\bwith\s+(?:like\s+|about\s+|around\s+|roughly\s+)?(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b"
+    r"|\b(?:i'?ve|i have|have|has)\s+been\b[^.?!]{0,40}?\bfor\s+(?:like\s+|about\s+|around\s+|roughly\s+)?"
+    r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b",
     r"\b(\d{1,2})\s*(?:[-–]\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)\b",
 )
 

@@ -125,7 +125,7 @@ _EXPERIENCE, _SPAN = (re.compile(p, re.IGNORECASE) for p in EXPERIENCE)
 def years_of_experience(text: str) -> int | None:
     """The years of experience a question gives ("a ds with like 3 yoe"), or None."""
     found = _EXPERIENCE.search(text)
-    return int(found.group(1) or found.group(2)) if found else None
+    return int(next(g for g in found.groups() if g)) if found else None
 
 
 def holds(line: str, years: int) -> bool:

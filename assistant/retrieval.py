@@ -136,9 +136,15 @@ class Retriever:
         self._text_starts = np.searchsorted(text_chunks, present).astype(np.int64)
         self._text_passage = np.searchsorted(present, text_chunks).astype(np.int64)
         self._heading_index: dict[str, list[int]] = {}
+        self._parent_index: dict[str, list[int]] = {}
         for pos, chunk in enumerate(store.chunks):
-            for t in set(content_terms(chunk.section_path[-1])):
+            own = set(content_terms(chunk.section_path[-1]))
+            for t in own:
                 self._heading_index.setdefault(t, []).append(pos)
+            # The headings above it: "which role handles the infra side?" is a question for a passage
+            # under "AI/ML Career Roles".
+            for t in {t for name in chunk.section_path[:-1] for t in content_terms(name)} - own:
+                self._parent_index.setdefault(t, []).append(pos)
         self.job_titles = JobTitles.from_headings((c.section_path for c in store.chunks), OCCUPATION_SECTIONS)
         self.guide_names = GuideNames.from_chunks(store.chunks, config.rare_passages)
         self._summary = np.array([c.section_path[-1] in SUMMARIES for c in store.chunks], dtype=bool)
@@ -202,6 +208,11 @@ class Retriever:
             if len(short := initials(name)) >= MIN_INITIALS
         }
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in sorted(self.vocabulary):
+            if len(v) >= SAME_ROOT and v.isalpha():
+                self._by_prefix.setdefault(v[:SAME_ROOT], []).append(v)
+        self._roots: dict[str, str] = {}
         self._words_by_length: dict[int, list[str]] = {}
         for w in self._guide_words:
             self._words_by_length.setdefault(len(w), []).append(w)
@@ -234,6 +245,17 @@ class Retriever:
     def passage_terms(self, chunk_id: str) -> frozenset[str]:
         """The words of a passage's lines and headings (content terms)."""
         return self._passage_terms.get(chunk_id, frozenset())
+
+    def root_form(self, t: str) -> str:
+        """The guide's term of the same root for a term it does not use, when just one of its terms begins
+        with it ("succeed", stemmed "succe", -> success); else itself. Not the other way: "statistician"
+        is a job, not statistics."""
+        if t in self.vocabulary or len(t) < SAME_ROOT or not t.isalpha():
+            return t
+        if t not in self._roots:
+            found = [v for v in self._by_prefix.get(t[:SAME_ROOT], ()) if v.startswith(t)]
+            self._roots[t] = found[0] if len(found) == 1 else t
+        return self._roots[t]
 
     def needs_repair(self, word: str) -> bool:
         """Whether a word is neither the guide's nor English the model knows: a candidate for repair."""
@@ -328,7 +350,7 @@ class Retriever:
         for wrong, right in corrections:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
-        terms = tuple(content_terms(text))
+        terms = tuple(self.root_form(t) for t in content_terms(text))
         foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
         unknown = [
             w
@@ -384,6 +406,7 @@ class Retriever:
             return bonus
         for t in topic - self.broad_terms:
             bonus[self._heading_index.get(t, [])] += self.config.heading_weight / len(topic - self.broad_terms)
+            bonus[self._parent_index.get(t, [])] += self.config.parent_weight / len(topic - self.broad_terms)
         return bonus
 
     def neighbour(self, chunk_id: str, step: int) -> str | None:

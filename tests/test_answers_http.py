@@ -387,3 +387,11 @@ def test_a_name_shortened_to_its_initials_is_the_guides_name(server):
 def test_a_request_in_the_imperative_is_no_thanks(server):
     record = ask(server, "give me the short version of this guide")
     assert record["citations"] and record["citations"][0]["section"] == "TL;DR"
+
+
+def test_another_form_of_a_word_the_guide_uses_finds_its_line(server):
+    # "succeed" is the guide's "Success requires ...", "3 yrs as an ML engineer" the 2-5 years band.
+    record = ask(server, "what does it take to actually succeed in this field")
+    assert "Success requires strong mathematical foundations" in record["citations"][0]["excerpt"]
+    band = ask(server, "i've been an ml eng for 3 yrs, what am i supposed to be doing at this point")
+    assert "2-5 years" in band["citations"][0]["excerpt"]

@@ -260,7 +260,7 @@ def test_copy_puts_plain_text_on_the_clipboard_the_answer_then_its_sources(brows
         assert lead.startswith("Graduate: PhD (for research roles) [1]"), phd
         first = page.locator(BOT).first.locator("details.guide-source").first
         span = re.search(r"lines (\d+)–(\d+)", first.locator(".guide-where").inner_text()).groups()
-        assert sources.startswith('Educational Paths > Degree Programs > Graduate: "- '), phd
+        assert sources.startswith('Educational Paths > Degree Programs > Graduate: "#### Graduate\n\n- '), phd
         assert f'PhD (for research roles)" (corpus/ai-ml-career-guide-2026.md, lines {span[0]}-{span[1]})' in sources
         assert "\n[2] " in sources
         for markup in ("<", "**", "&amp;", "&#", "\\", "›", "class="):

@@ -146,3 +146,9 @@ def test_which_is_quickest_or_pays_most_is_led_by_the_passage_with_that_figure()
 def test_the_units_asked_for_are_those_of_the_asking_phrase():
     measure = asked_measure("how many hours a week should I study to learn ML in a year?")
     assert measure is not None and measure.units == {"hour", "week"}
+
+
+def test_years_in_a_job_are_years_of_experience():
+    assert years_of_experience("i've been an ml eng for 3 yrs, what am i supposed to be doing") == 3
+    assert years_of_experience("I have been working as a data scientist for about 6 years") == 6
+    assert years_of_experience("I studied for 2 years") is None
