@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     then there these they thing things this those through to too under until up us very want was way
     we were what whats when where which while who whom why will with would you your yours yourself
     hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
-    without within vs versus u ur
+    without within vs versus u ur etc
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -221,6 +221,7 @@ EXPERIENCE = (
 # "how long is a masters?" by one with a span of time. Each entry: the measure, the forms of question
 # that ask for it, the form of text that states it, how an answer names it when no passage does, and
 # its units, if a question may name one ("how many hours a week": a span in years does not answer it).
+# "How fast is the field growing?" asks for a rate, not a span of time.
 _SUM = r"[$€£]\s?\d|\b\d+(?:\.\d+)?\s?[kK]\b|\b\d[\d,.]*\s?(?:dollars|usd|euros?|eur|pounds|gbp)\b"
 MEASURES = (
     (
@@ -241,7 +242,8 @@ MEASURES = (
     ),
     (
         "time",
-        r"\bhow long\b|\bhow (?:quickly|fast|soon)\b|\bhow much time\b|\bhow many (?:years|months|weeks|days|hours)\b"
+        r"\bhow long\b|\bhow soon\b|\bhow (?:quickly|fast)\b(?!(?:\s+\w+){0,4}?\s+(?:grow|grows|growing|grown|"
+        r"expand\w*|chang\w*|evolv\w*|increas\w*|ris(?:e|es|ing)|mov(?:e|es|ing))\b)|\bhow much time\b|\bhow many (?:years|months|weeks|days|hours)\b"
         r"|\btime ?line\b|\btime ?frame\b",
         r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|yrs?|months?|weeks?|days?|hours?)\b",
         "how long it takes",

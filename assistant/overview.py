@@ -40,17 +40,20 @@ def parent_of(hit: Hit) -> tuple[str, tuple[str, ...]]:
     return hit.chunk.source, hit.chunk.section_path[:-1]
 
 
-def listed_heading(question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
+def listed_heading(question: str, hits: list[Hit], gap: float = float("inf")) -> tuple[str, tuple[str, ...]] | None:
     """The heading (its file and path) whose passages may answer a question that asks for kinds, or None:
-    the parent of the best passage when another of the best few shares it, or of three of the best few."""
+    the parent of the best passage when another of the best few shares it, or of three of the best few
+    that score within `gap` of the best ("does it mention GANs?" is about the one passage far ahead, not
+    the three under another heading behind it)."""
     if not hits or not asks_for_kinds(question):
         return None
     best = [h for h in hits[: _LOOK_AT + 1] if len(h.chunk.section_path) >= 2]
     counts = {parent_of(h): sum(parent_of(g) == parent_of(h) for g in best) for h in best}
+    close = {parent_of(h) for h in best if h.score >= hits[0].score - gap}
     for parent, count in sorted(counts.items(), key=lambda item: -item[1]):
         # Two of the best few with the best one among them, or three of them ("what are the four roles in
         # the guide?" finds the TL;DR's "research roles" first, then three roles).
-        if count >= 3 or (count >= 2 and parent_of(hits[0]) == parent):
+        if (count >= 2 and parent_of(hits[0]) == parent) or (count >= 3 and parent in close):
             return parent
     return None
 

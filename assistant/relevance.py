@@ -111,6 +111,8 @@ def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 _CLAUSE = re.compile(r"([,.;:!?()]+|\s[-–—]+\s|\s(?:and|but|so)\s)")
 _AS_A = re.compile(r"^\s*as an? (.*)")
+# A clause that introduces the asker as "<a few words> here" ("backend dev here, ...").
+_HERE = re.compile(r"^\s*(?:[a-z][\w/+&-]*\s+){1,4}here\s*$")
 _ASKER = re.compile(r"^\s*(?:" + "|".join(re.escape(o) for o in ASKER_OPENINGS) + r")\b")
 
 
@@ -118,7 +120,8 @@ def about_asker(text: str) -> frozenset[str]:
     """Terms of the clauses that speak of the person asking ("I'm a 35 yo accountant, ...", "my cousin is a
     data scientist at a bank, what does ..."), and of the statements that follow one until a question
     starts ("I'm a career changer, 10 yrs in accounting. where do I start?"), and a description that opens
-    a clause ("as a nurse, can I ...?"): who asks, not what is asked."""
+    a clause ("as a nurse, can I ...?") or says who is here ("backend dev here, ..."): who asks, not what is
+    asked."""
     background: set[str] = set()
     # A word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?").
     asked: set[str] = set()
@@ -126,7 +129,7 @@ def about_asker(text: str) -> frozenset[str]:
     pieces = _CLAUSE.split(text.lower().replace("’", "'"))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
         first = clause.split()[:1]
-        if _ASKER.match(clause):
+        if _ASKER.match(clause) or (_HERE.match(clause) and first and first[0] not in QUESTION_OPENINGS):
             speaking_of_asker = True
         elif "?" in end or (first and first[0] in QUESTION_OPENINGS):
             speaking_of_asker = False

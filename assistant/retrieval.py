@@ -54,6 +54,7 @@ def edits(a: str, b: str) -> int:
 _JOINED = re.compile(r"\b[A-Za-z]+(?:[;/&-][A-Za-z]+)+\b")
 # A name of several capitalised words, small joining words allowed between them ("Pattern Recognition and ML").
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)+")
+_ABBREVIATION = re.compile(r"\b([A-Z]{2,5})s?\b")
 _JOINING = frozenset({"and", "of", "the", "for", "&"})
 MIN_INITIALS = 3  # shorter initials ("ML", "CV") are words of their own or too ambiguous
 
@@ -207,6 +208,10 @@ class Retriever:
             for name in _NAME.findall(u.text.split(": ", 1)[-1])
             if len(short := initials(name)) >= MIN_INITIALS
         }
+        # The guide's abbreviations in capitals ("QC", "GANs"), by their letters: a question may spell them out.
+        self._abbreviations = {
+            m.group(1).lower(): m.group(0) for u in units if not u.question for m in _ABBREVIATION.finditer(u.text)
+        }
         self._guide_words = sorted(guide_words | KNOWN_SPELLINGS)
         self._by_prefix: dict[str, list[str]] = {}
         for v in sorted(self.vocabulary):
@@ -245,6 +250,28 @@ class Retriever:
     def passage_terms(self, chunk_id: str) -> frozenset[str]:
         """The words of a passage's lines and headings (content terms)."""
         return self._passage_terms.get(chunk_id, frozenset())
+
+    def spelled_out(self, text: str) -> list[tuple[str, str]]:
+        """(phrase, the guide's initials for it) for each run of two to four words of a question whose first
+        letters spell an abbreviation the guide uses ("quality control" -> "QC"), one word at least not
+        the guide's ("natural language processing" it writes out itself), and of two words neither."""
+        tokens = re.findall(r"[A-Za-z]+", text)
+        found: list[tuple[str, str]] = []
+        i = 0
+        while i < len(tokens):
+            for n in (4, 3, 2):
+                run = tokens[i : i + n]
+                if len(run) < n or any(w.lower() in STOPWORDS for w in run):
+                    continue
+                short = self._abbreviations.get("".join(w[0] for w in run).lower())
+                foreign = [term(w.lower()) not in self.vocabulary for w in run]
+                # Two letters spell too much ("team lead" is no "TL"): then none of the words may be the guide's.
+                if short and (all(foreign) if n == 2 else any(foreign)):
+                    found.append((" ".join(run), short))
+                    i += n - 1
+                    break
+            i += 1
+        return found
 
     def root_form(self, t: str) -> str:
         """The guide's term of the same root for a term it does not use, when just one of its terms begins
@@ -349,8 +376,14 @@ class Retriever:
         text = question
         for wrong, right in corrections:
             text = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, text)
+        # A phrase the guide writes by its initials ("quality control": QC, "generative adversarial networks":
+        # GANs) is shown with them to the model and counts as them.
+        said = text
+        for phrase, short in self.spelled_out(text):
+            text = re.sub(rf"(?i)\b{re.escape(phrase)}\b", f"{phrase} ({short})", text, count=1)
+            said = re.sub(rf"(?i)\b{re.escape(phrase)}\b", short, said, count=1)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's.
-        terms = tuple(self.root_form(t) for t in content_terms(text))
+        terms = tuple(self.root_form(t) for t in content_terms(said))
         foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
         unknown = [
             w

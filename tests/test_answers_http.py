@@ -395,3 +395,10 @@ def test_another_form_of_a_word_the_guide_uses_finds_its_line(server):
     assert "Success requires strong mathematical foundations" in record["citations"][0]["excerpt"]
     band = ask(server, "i've been an ml eng for 3 yrs, what am i supposed to be doing at this point")
     assert "2-5 years" in band["citations"][0]["excerpt"]
+
+
+def test_a_phrase_the_guide_writes_by_its_initials_is_the_guides(server):
+    qc = ask(server, "ai for quality control in factories?")
+    assert not qc["abstained"] and qc["not_covered"] == [] and "Manufacturing QC" in qc["citations"][0]["excerpt"]
+    gans = ask(server, "does it mention generative adversarial networks")
+    assert "GANs" in gans["citations"][0]["excerpt"] and gans["citations"][0]["section"].endswith("Deep Learning")

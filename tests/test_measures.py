@@ -152,3 +152,10 @@ def test_years_in_a_job_are_years_of_experience():
     assert years_of_experience("i've been an ml eng for 3 yrs, what am i supposed to be doing") == 3
     assert years_of_experience("I have been working as a data scientist for about 6 years") == 6
     assert years_of_experience("I studied for 2 years") is None
+
+
+def test_how_fast_something_grows_is_a_rate_not_a_span_of_time():
+    assert asked_measure("who wrote this guide and how fast is the field growing") is None
+    assert asked_measure("how quickly does the field change?") is None
+    measure = asked_measure("how fast can I get a job?")
+    assert measure is not None and measure.name == "time"

@@ -64,3 +64,14 @@ def test_siblings_a_question_names_by_their_headings_are_answered_together():
     ]
     assert named_siblings("junior or data scientist pay", levels, frozenset()) is None
     assert named_siblings("how do I learn books and courses", [BOOKS, COURSES], frozenset({"book"})) is None
+
+
+def test_three_passages_under_another_heading_far_behind_the_best_are_not_listed():
+    algorithms = hit(("Guide", "Algorithms", "Deep Learning"), "- CNN\n- GANs", 1.44)
+    behind = [hit(("Guide", "AI vs ML", name), "- a line", 0.65) for name in ("AI", "ML", "DL")]
+    assert listed_heading("does it mention generative adversarial networks", [algorithms, *behind], 0.4) is None
+    close = [hit(("Guide", "AI vs ML", name), "- a line", 1.3) for name in ("AI", "ML", "DL")]
+    assert listed_heading("does it mention the kinds of AI", [algorithms, *close], 0.4) == (
+        "corpus/g.md",
+        ("Guide", "AI vs ML"),
+    )

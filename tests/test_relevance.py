@@ -277,3 +277,10 @@ def test_a_question_asked_like_one_a_passage_answers_is_answered_though_it_share
     assert judge(hits(0.05), ("rl", "used"), VOCABULARY | {"rl", "used"}, asked=0.91).covered
     talk = judge(hits(0.1), ("rl", "irl"), VOCABULARY | {"rl"}, probe(0.15), things={"irl": -0.2}, asked=0.91)
     assert talk.covered and talk.missing == ()
+
+
+def test_a_few_words_followed_by_here_say_who_asks():
+    from assistant.relevance import about_asker
+
+    assert {"backend", "dev"} <= about_asker("backend dev here, where do i fit in ML?")
+    assert about_asker("what is here?") == frozenset()
