@@ -189,6 +189,15 @@ TALK_ANCHORS = (
     "a filler word",
 )
 
+# Phrases of chat that say nothing about the topic ("in a nutshell", "you guys", "pay wise"): their words
+# are neither the guide's nor a subject it lacks (assistant/retrieval.py leaves them out of a question's terms).
+FILLERS = (
+    r"\bin a nutshell\b|\blong story short\b|\bto be honest\b|\bbe honest\b|\bhonestly\b|\btbh\b|\bngl\b"
+    r"|\byou guys\b|\ball of you\b|\basking for a friend\b|\bat the end of the day\b|\breal talk\b"
+    r"|\bbottom line\b|\bin general\b|\bgenerally speaking\b|\bso to speak\b|\bi guess\b|\bi mean\b"
+    r"|(?<=\w)[- ]wise\b"
+)
+
 # Forms of question that ask for a forecast, which a guide of what is does not make: "will AI replace data
 # scientists?", "is ML engineering going to be automated by 2030?" (assistant/assistant.py names the label
 # as what the guide does not give, whatever passage is close to the rest).

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS
+from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS, SOCIAL
 from .records import Chunk, Hit
 from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
 
@@ -80,7 +80,13 @@ def unknown_terms(
 ) -> tuple[str, ...]:
     return tuple(
         dict.fromkeys(
-            t for t in terms if t not in vocabulary and t not in GENERIC_TERMS and t not in aliased and t not in asking
+            t
+            for t in terms
+            if t not in vocabulary
+            and t not in GENERIC_TERMS
+            and t not in aliased
+            and t not in asking
+            and not t.isdigit()
         )
     )
 
@@ -111,6 +117,7 @@ def proper_nouns(text: str, unknown: tuple[str, ...]) -> tuple[str, ...]:
 
 _CLAUSE = re.compile(r"([,.;:!?()]+|\s[-–—]+\s|\s(?:and|but|so)\s)")
 _AS_A = re.compile(r"^\s*as an? (.*)")
+_INTERJECTIONS = SOCIAL["ack"] | SOCIAL["hello"] | {"so", "well", "anyway", "hmm"}
 # A clause that introduces the asker as "<a few words> here" ("backend dev here, ...").
 _HERE = re.compile(r"^\s*(?:[a-z][\w/+&-]*\s+){1,4}here\s*$")
 _ASKER = re.compile(r"^\s*(?:" + "|".join(re.escape(o) for o in ASKER_OPENINGS) + r")\b")
@@ -128,7 +135,12 @@ def about_asker(text: str) -> frozenset[str]:
     speaking_of_asker = False
     pieces = _CLAUSE.split(text.lower().replace("’", "'"))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
-        first = clause.split()[:1]
+        # "ok im convinced": a word of chat before the asker speaks is no part of what is said.
+        said = clause.split()
+        while len(said) > 1 and said[0] in _INTERJECTIONS:
+            said = said[1:]
+        clause = " ".join(said)
+        first = said[:1]
         if _ASKER.match(clause) or (_HERE.match(clause) and first and first[0] not in QUESTION_OPENINGS):
             speaking_of_asker = True
         elif "?" in end or (first and first[0] in QUESTION_OPENINGS):

@@ -402,3 +402,9 @@ def test_a_phrase_the_guide_writes_by_its_initials_is_the_guides(server):
     assert not qc["abstained"] and qc["not_covered"] == [] and "Manufacturing QC" in qc["citations"][0]["excerpt"]
     gans = ask(server, "does it mention generative adversarial networks")
     assert "GANs" in gans["citations"][0]["excerpt"] and gans["citations"][0]["section"].endswith("Deep Learning")
+
+
+def test_phrases_of_chat_are_not_named_as_missing(server):
+    for question in ("what's a data scientist's job in a nutshell", "whats the top band pay wise, be honest"):
+        record = ask(server, question)
+        assert not record["abstained"] and record["not_covered"] == [], question

@@ -284,3 +284,10 @@ def test_a_few_words_followed_by_here_say_who_asks():
 
     assert {"backend", "dev"} <= about_asker("backend dev here, where do i fit in ML?")
     assert about_asker("what is here?") == frozenset()
+
+
+def test_a_number_is_no_subject_and_chat_before_the_asker_speaks_is_no_part_of_it():
+    from assistant.relevance import about_asker, unknown_terms
+
+    assert unknown_terms(("1", "help", "coach"), frozenset({"help"})) == ("coach",)
+    assert "convinc" in about_asker("ok im convinced. what do i do first, step by step")
