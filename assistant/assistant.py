@@ -276,7 +276,7 @@ class Assistant:
             return hits
         asked = self.retriever.prepare(without_measure(text)).terms
         new = {t for t in asked if t not in GENERIC_TERMS and t not in earlier.terms}
-        if not new or new & self.retriever.passage_terms(hits[0].chunk.id):
+        if not new or new & self.retriever.own_terms(hits[0].chunk.id):
             return hits
         return [hits[1], hits[0], *hits[2:]]
 

@@ -48,6 +48,9 @@ _LEANS_ON_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
+_SWAPS_IN = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:what|how)\s+about\s+(?!" + _REFERS_BACK + r")\w", re.IGNORECASE
+)
 _NAMED_ITEM = re.compile(r"^\*\*([^*]+)\*\*\s*(?:\[\d+\])?:\s")
 _PRONOUN = re.compile(r"\b(?!(?:one|ones|else)\b)" + _REFERS_BACK, re.IGNORECASE)
 _ORDINAL_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
@@ -128,8 +131,9 @@ def keeps_subject(question: str) -> bool:
 
 def points_back(question: str) -> bool:
     """Whether a question points back at the earlier subject with a pronoun ("how much experience is
-    that?"), not just at a kind of it ("and the supervised ones?")."""
-    return bool(_PRONOUN.search(question))
+    that?"), not just at a kind of it ("and the supervised ones?"), nor at what it swaps in itself first
+    ("what about the degree side, how long does that take?")."""
+    return bool(_PRONOUN.search(question)) and not _SWAPS_IN.search(question)
 
 
 def leans_on_context(question: str) -> bool:

@@ -53,6 +53,8 @@ ASKER_OPENINGS = (
     *("i'm", "im", "i am", "i've", "ive", "i have", "i was", "i'd been", "my"),
     # what the asker does for a living: "I run A/B tests at work as a marketing analyst, ..."
     *("i work", "i run", "i manage", "i studied", "i teach", "i graduated"),
+    # what the asker knows, saw, has or wants: "I only know JavaScript", "I want to pick one to impress recruiters"
+    *("i know", "i only know", "i saw", "i live", "i want", "i only have", "i'll be", "i will be"),
 )
 # ... and the words a clause that asks opens with, which end such background.
 QUESTION_OPENINGS = frozenset(
@@ -95,9 +97,11 @@ RELATIVE_STEPS = (
     (r"\b(?:next|following)\s+(?:one|level|stage|tier|band|rung)\b", 1),
     (r"\b(?:one|level|stage|tier|band|rung)s?\s+(?:up|above|higher|after\s+(?:that|this|it))\b", 1),
     (r"\b(?:after|above)\s+(?:that|this|it)\b", 1),
+    (r"\bsteps?\s+up\b", 1),  # "the next step up" (not "the next step": what to do next)
     (r"\b(?:previous|preceding)\s+(?:one|level|stage|tier|band|rung)\b", -1),
     (r"\b(?:one|level|stage|tier|band|rung)s?\s+(?:down|below|lower|before\s+(?:that|this|it))\b", -1),
     (r"\b(?:before|below)\s+(?:that|this|it)\b", -1),
+    (r"\bsteps?\s+down\b", -1),
 )
 
 # How a question asks what kinds of something there are ("what kinds of jobs are there?", "what are the

@@ -6,14 +6,16 @@ after a question mark, or at "and" / "also" / "plus" / a comma when a question w
 what ...", ", how long ..."). A part that leans on the one before ("what should they study?") takes it
 as context (assistant/conversation.py). A comparison splits into one question per thing compared: "how
 long is a bootcamp vs a degree?" is "how long is a bootcamp?" and "how long is a degree?". Not split: a
-list of topics in one question ("salary and skills of a data scientist"), which is searched whole.
+list of topics in one question ("salary and skills of a data scientist"), which is searched whole, nor
+a part that only asks what the one before names costs, pays or takes ("... and what does it pay?").
 """
 
 from __future__ import annotations
 
 import re
 
-from .text import STOPWORDS
+from .measures import asked_measure, without_measure
+from .text import GENERIC_TERMS, STOPWORDS, content_terms
 
 MAX_PARTS = 3
 _QUESTION_WORD = (
@@ -80,7 +82,7 @@ def split_parts(question: str) -> list[str]:
         start = cut.end()
     parts.append(question[start:].strip(" ,;"))
     kept = [(p, j) for p, j in zip(parts, [*joined, False]) if p]
-    parts = _with_prefaces([p for p, _ in kept], [j for _, j in kept])
+    parts = _measures_of_the_last(_with_prefaces([p for p, _ in kept], [j for _, j in kept]))
     if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
         return [question]
     return parts[:MAX_PARTS]
@@ -108,4 +110,21 @@ def _with_prefaces(parts: list[str], joined: list[bool]) -> list[str]:
         if not merged:
             return [preface]
         merged[-1] = f"{merged[-1]}, {preface}"
+    return merged
+
+
+_BACK = re.compile(r"\b(?:it|that|this|they|them|those|these|there)\b", re.IGNORECASE)
+
+
+def _measures_of_the_last(parts: list[str]) -> list[str]:
+    """A part that only asks a measure of what the part before named ("what's the next step up and what
+    does it pay?", "... and how long does that take?") is one question with it, not a part of its own."""
+    merged: list[str] = []
+    for part in parts:
+        own = [t for t in content_terms(without_measure(part)) if t not in GENERIC_TERMS]
+        # Not when the part before asks a measure itself: "how long is a bootcamp and how much does it cost?"
+        if merged and asked_measure(part) and not asked_measure(merged[-1]) and _BACK.search(part) and not own:
+            merged[-1] = f"{merged[-1]} and {part}"
+        else:
+            merged.append(part)
     return merged

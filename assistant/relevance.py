@@ -50,7 +50,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .lexicon import AGE_WORDS, ASKER_OPENINGS, QUESTION_OPENINGS, SOCIAL
+from .lexicon import AGE_WORDS, ASKER_OPENINGS, FILLERS, QUESTION_OPENINGS, SOCIAL
+from .measures import asked_measure
 from .records import Chunk, Hit
 from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
 
@@ -133,7 +134,7 @@ def about_asker(text: str) -> frozenset[str]:
     # A word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?").
     asked: set[str] = set()
     speaking_of_asker = False
-    pieces = _CLAUSE.split(text.lower().replace("’", "'"))
+    pieces = _CLAUSE.split(re.sub(FILLERS, " ", text.lower().replace("’", "'"), flags=re.IGNORECASE))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
         # "ok im convinced": a word of chat before the asker speaks is no part of what is said.
         said = clause.split()
@@ -157,6 +158,17 @@ def about_asker(text: str) -> frozenset[str]:
             clause = clause[described.end(1) :]
         asked.update(term(w) for w in words(clause))
     return frozenset(background - asked)
+
+
+_OWNED = re.compile(
+    r"\b(?:my|our)\s+((?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)\b(?=\s*(?:[,.;:!?]|$|\s(?:and|or|but|so|comes?|is|are|was)\b))"
+)
+
+
+def owned_by_asker(text: str) -> frozenset[str]:
+    """Terms of what a question calls the asker's own ("my resume objective", "before my interviews"): up
+    to three words after "my" or "our", to the end of the clause."""
+    return frozenset(term(w) for m in _OWNED.finditer(text.lower()) for w in words(m.group(1)))
 
 
 _BEFORE_A_VERB = re.compile(
@@ -258,6 +270,15 @@ def judge(
     # accountant, ...").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
     asker = about_asker(text)
+    # Where the asker lives or studies ("I'm a nurse in Manila", "in my city") bears on a sum only.
+    measure = asked_measure(text)
+    if measure is None or measure.name not in ("pay", "cost"):
+        if {t for t in terms if t not in GENERIC_TERMS and t not in unknown and t not in asking}:
+            # With a topic of the guide's left, the asker's own things are where the question comes from
+            # ("before my interviews", "for my spreadsheet"); alone they are its subject ("how do I format
+            # my resume?").
+            asker |= owned_by_asker(text)
+        named -= asker
     used_as_verb = verbs_by_position(text)
     kind = classes or {}
     subjects = tuple(

@@ -162,6 +162,14 @@ class Retriever:
             self._passage_terms[chunk.id] = self._passage_terms.get(chunk.id, self._heading_terms[int(pos)]) | set(
                 terms
             )
+        # ... and only its own: its lines' and its own heading's, not the headings above it.
+        self._own_terms: dict[str, frozenset[str]] = {}
+        for unit, pos in zip(units, store.unit_chunk):
+            chunk = store.chunks[int(pos)]
+            if not unit.question:
+                said = frozenset(content_terms(unit.text[len(chunk.section) + 2 :]))
+                heading = self._own_terms.get(chunk.id, frozenset(content_terms(chunk.section_path[-1])))
+                self._own_terms[chunk.id] = heading | said
         # In how many passages each of the guide's words stands: a word of one or two ("goodfellow") that a
         # question shares with its lead is evidence the model's cosine may miss (a name it barely knows).
         used_in: dict[str, set[int]] = {}
@@ -247,6 +255,11 @@ class Retriever:
             if budget < 0:
                 return question[: match.start()].rstrip()
         return question
+
+    def own_terms(self, chunk_id: str) -> frozenset[str]:
+        """The words of a passage's lines and its own heading ("Bootcamps/Self-Taught" names no degrees,
+        though the heading above it, "Bootcamps vs Degrees", does)."""
+        return self._own_terms.get(chunk_id, frozenset())
 
     def passage_terms(self, chunk_id: str) -> frozenset[str]:
         """The words of a passage's lines and headings (content terms)."""

@@ -408,3 +408,16 @@ def test_phrases_of_chat_are_not_named_as_missing(server):
     for question in ("what's a data scientist's job in a nutshell", "whats the top band pay wise, be honest"):
         record = ask(server, question)
         assert not record["abstained"] and record["not_covered"] == [], question
+
+
+def test_where_the_asker_lives_is_no_subject_unless_a_sum_is_asked(server):
+    record = ask(server, "Which industries is AI actually changing? I'm a nurse in Manila")
+    assert not record["abstained"] and record["not_covered"] == []
+    pay = ask(server, "What do ML engineers earn? I live in Manila")
+    assert pay["abstained"] or "Manila" in pay["not_covered"]
+
+
+def test_the_next_step_up_and_its_pay_is_the_band_after_the_last(server):
+    question = "What does a mid-level ML engineer earn?"
+    record = ask(server, "what's the next step up and what does it pay?", turn(question, ask(server, question)))
+    assert "$180K - $280K" in record["citations"][0]["excerpt"]

@@ -183,3 +183,9 @@ def test_a_few_words_that_pick_up_the_last_answer_lean_on_it():
     assert resolve("which game?", turns).context == "what's reinforcement learning used for?"
     assert resolve("which language?", turns).context is None  # not a word of that answer
     assert resolve("which game should I build for my portfolio?", turns).context is None  # a question of its own
+
+
+def test_a_question_that_swaps_in_its_own_subject_first_does_not_point_back():
+    assert not points_back("what about the degree side, how long does that take?")
+    assert points_back("how much experience is that?") and points_back("what about that one?")
+    assert step_of("what's the next step up?") == 1 and step_of("what's the next step?") == 0

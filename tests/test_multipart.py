@@ -77,3 +77,13 @@ def test_a_topic_joined_by_and_to_a_question_is_a_part_of_its_own():
         "most common undergrad major",
         "what masters options are there?",
     ]
+
+
+def test_a_part_that_only_asks_what_the_one_before_pays_or_takes_is_one_question_with_it():
+    assert split_parts("what's the next step up and what does it pay?") == [
+        "what's the next step up and what does it pay?"
+    ]
+    assert split_parts("what do data scientists earn and what should they study?") == [
+        "what do data scientists earn",
+        "what should they study?",
+    ]

@@ -291,3 +291,35 @@ def test_a_number_is_no_subject_and_chat_before_the_asker_speaks_is_no_part_of_i
 
     assert unknown_terms(("1", "help", "coach"), frozenset({"help"})) == ("coach",)
     assert "convinc" in about_asker("ok im convinced. what do i do first, step by step")
+
+
+def test_the_askers_own_things_and_home_are_background_unless_a_sum_is_asked():
+    from assistant.relevance import owned_by_asker
+
+    assert owned_by_asker("which algorithms should I know before my interviews?") == {"interview"}
+    words = VOCABULARY | {"algorithm", "know"}
+    asked = judge(
+        hits(0.5),
+        ("algorithm", "know", "interview"),
+        words,
+        probe(0.5),
+        things={"interview": 0.3},
+        classes={"interview": "noun"},
+        text="which algorithms should I know before my interviews?",
+    )
+    assert asked.covered and asked.missing == ()
+    alone = judge(
+        hits(0.3),
+        ("format", "resume"),
+        VOCABULARY,
+        probe(0.5),
+        things={"resume": 0.3, "format": 0.2},
+        classes={"resume": "noun", "format": "noun"},
+        text="how do I format my resume?",
+    )
+    assert alone.missing  # with no topic of the guide's left, the resume is the subject
+    home = "what do ML engineers do? I'm a nurse in Manila"
+    there = judge(hits(0.5), ("ml", "engine", "manila"), VOCABULARY, probe(0.5), text=home)
+    assert there.covered and there.missing == ()
+    pay = "what do ML engineers earn? I'm a nurse in Manila"
+    assert "Manila" in judge(hits(0.5), ("ml", "engine", "salary", "manila"), VOCABULARY, probe(0.5), text=pay).missing
