@@ -145,7 +145,7 @@ class Assistant:
             missing = relevance.missing if relevance.covered else ()
             return compose.compose(question, stepped, self.config, missing, _parallel(earlier, stepped, self.config))
         if relevance.covered:
-            heading = listed_heading(text, hits, self.config.score_gap)
+            heading = listed_heading(text, hits, self.config.list_gap)
             listed = self._under(heading, found) if heading else None
             if heading and listed:
                 return compose.compose_overview(question, heading[1][-1], listed, self.config, relevance.missing)

@@ -55,6 +55,7 @@ class Config:
     # -- the answer (assistant/answer.py) ------------------------------------------------------------
     max_citations: int = 4
     score_gap: float = 0.4  # a passage this far below the best one is not shown
+    list_gap: float = 0.6  # passages under another heading this far behind the best are not listed as the answer
     also_gap: float = 0.25  # ... nor listed under "The guide also says" when this far below
     whole_prose: int = (
         160  # a passage of prose this short (characters) is quoted whole ("$80K - $120K; 0-2 years. ...")
