@@ -40,7 +40,7 @@ from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_names, naming_titles, without_terms
 from .retrieval import Query, Retriever
 from .store import Store, load_store, read_manifest
-from .text import GENERIC_TERMS, term, words
+from .text import GENERIC_TERMS, spelled_in_full, term, words
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 5
@@ -227,7 +227,7 @@ class Assistant:
             earlier = self.retriever.prepare(context)
             joined = f"{earlier.text} {query.text}"
             texts = [query.text, joined, earlier.text] if whole else [query.text, joined]
-            alone, with_context, *before = self.embedder.embed(texts)
+            alone, with_context, *before = self.embedder.embed([spelled_in_full(t) for t in texts])
             earlier_hits = self.retriever.search(earlier, k=1, vector=before[0]) if before else []
             vector = (1 - self.config.context_weight) * alone + self.config.context_weight * with_context
             # The question's own words count twice, and only they earn the heading bonus (focus): "and
@@ -238,7 +238,7 @@ class Assistant:
             terms = query.terms * 2 + kept
             search = Query(joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms)
         else:
-            alone = vector = self.embedder.embed([query.text])[0]
+            alone = vector = self.embedder.embed([spelled_in_full(query.text)])[0]
             search = query
         hits = self.retriever.search(search, k=k, vector=vector)
         if earlier_hits:
@@ -292,7 +292,7 @@ class Assistant:
         def probe(unknown: tuple[str, ...]) -> tuple[float, float]:
             foreign = " ".join(w for w in words(query.text) if term(w) in unknown)
             # Measured like the search: with a context, the mean of the question's own vector and the joined one's.
-            texts = dict.fromkeys(without_terms(t, unknown) or "?" for t in (query.text, search.text))
+            texts = dict.fromkeys(spelled_in_full(without_terms(t, unknown) or "?") for t in (query.text, search.text))
             *rests, named = self.embedder.embed([*texts, foreign])
             return self.retriever.closest(sum(rests) / len(rests)), float((self._occupation_anchors() @ named).mean())
 

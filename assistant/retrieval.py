@@ -35,7 +35,17 @@ from .lexicon import FILLERS, TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .relevance import GuideNames, JobTitles
 from .store import Store
-from .text import GENERIC_TERMS, KNOWN_SPELLINGS, STOPWORDS, content_terms, in_dictionary, term, word_class, words
+from .text import (
+    GENERIC_TERMS,
+    KNOWN_SPELLINGS,
+    STOPWORDS,
+    content_terms,
+    in_dictionary,
+    spelled_in_full,
+    term,
+    word_class,
+    words,
+)
 
 SAME_ROOT = 5  # letters two forms of one word share at least ("specializ-e", "specializ-ation")
 MAX_EDITS = 2  # letters a misspelling changes, adds or drops at most
@@ -503,7 +513,7 @@ class Retriever:
 
     def search(self, query: Query, k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         if vector is None:
-            vector = self.embedder.embed([query.text])[0]
+            vector = self.embedder.embed([spelled_in_full(query.text)])[0]
         dense = self.dense_scores(vector)
         lexical = self.lexical_scores(query.lexical_terms)
         fused = dense + self.config.lexical_weight * lexical

@@ -9,6 +9,7 @@ question and the guide alike. The word lists are data: English ones in `lexicon.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
@@ -25,6 +26,20 @@ def normalise_phrases(text: str) -> str:
     text = text.lower().replace("’", "'")
     for pattern, replacement in (*_TEXTING, *_PHRASES):
         text = pattern.sub(replacement, text)
+    return text
+
+
+def spelled_in_full(text: str) -> str:
+    """The text with the shorthand the thesaurus spells out written in full ("lin alg" -> "linear algebra",
+    "ds" -> "data scientist"), for the model, which knows the full words better; the contractions ("machine
+    learning" -> "ml") are left as written. Lower-cased, as the model reads it."""
+
+    def longer(replacement: str) -> Callable[[re.Match[str]], str]:
+        return lambda m: expanded if len(expanded := m.expand(replacement)) > len(m.group(0)) else m.group(0)
+
+    text = text.lower().replace("’", "'")
+    for pattern, replacement in (*_TEXTING, *_PHRASES):
+        text = pattern.sub(longer(replacement), text)
     return text
 
 

@@ -421,3 +421,8 @@ def test_the_next_step_up_and_its_pay_is_the_band_after_the_last(server):
     question = "What does a mid-level ML engineer earn?"
     record = ask(server, "what's the next step up and what does it pay?", turn(question, ask(server, question)))
     assert "$180K - $280K" in record["citations"][0]["excerpt"]
+
+
+def test_shorthand_the_guide_spells_out_finds_its_passage(server):
+    record = ask(server, "which parts of lin alg matter")
+    assert not record["abstained"] and "Linear Algebra (matrices, vectors)" in record["citations"][0]["excerpt"]

@@ -25,3 +25,11 @@ def test_a_name_of_several_words_is_shortened_to_its_initials():
     assert initials("Pattern Recognition and ML") == "prml"
     assert initials("Hands-On Machine Learning") == "homl"
     assert initials("Large Language Models") == "llm"
+
+
+def test_shorthand_is_spelled_in_full_for_the_model_and_contractions_are_left_alone():
+    from assistant.text import spelled_in_full
+
+    assert spelled_in_full("which parts of lin alg matter") == "which parts of linear algebra matter"
+    assert spelled_in_full("what do ds earn") == "what do data scientist earn"
+    assert spelled_in_full("Machine learning jobs") == "machine learning jobs"  # not "ml jobs"
