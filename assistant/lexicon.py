@@ -256,11 +256,20 @@ MEASURES = (
     (
         "time",
         r"\bhow long\b|\bhow soon\b|\bhow (?:quickly|fast)\b(?!(?:\s+\w+){0,4}?\s+(?:grow|grows|growing|grown|"
-        r"expand\w*|chang\w*|evolv\w*|increas\w*|ris(?:e|es|ing)|mov(?:e|es|ing))\b)|\bhow much time\b|\bhow many (?:years|months|weeks|days|hours)\b"
+        r"expand\w*|chang\w*|evolv\w*|increas\w*|ris(?:e|es|ing)|mov(?:e|es|ing))\b)|\bhow much time\b|\bhow many (?:years|yrs?|yoe|months|weeks|days|hours)\b"
         r"|\btime ?line\b|\btime ?frame\b",
         r"\b\d+\s*(?:[-–]\s*\d+\s*)?\+?\s*(?:years?|yrs?|months?|weeks?|days?|hours?)\b",
         "how long it takes",
         r"\b(hour|day|week|month|year)s?\b",
+    ),
+    # "how many papers should I publish?": a number of the things named, stated on a line that names them
+    # ("Build 3-4 portfolio projects"); not "how many roles are there?", which the list itself answers.
+    (
+        "count",
+        r"\bhow many\b(?!.*\b(?:are there|is there|exist|does (?:the guide|it|this guide) (?:list|mention|have|name)))",
+        r"\d",
+        "how many",
+        r"\bhow many\s+([a-z][a-z-]*)",
     ),
 )
 

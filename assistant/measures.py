@@ -9,12 +9,16 @@ Pure functions over text and hits: no model, no index.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .lexicon import CHOICE, EXPERIENCE, EXTREMES, FORECASTS, MEASURES
 from .records import Hit
+from .text import STOPWORDS, content_terms, term, words
+
+COUNT = "count"  # the measure of how many things (lexicon.MEASURES)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,13 @@ def asked_measure(text: str) -> Measure | None:
     asking = found.asks.search(text)
     assert asking is not None
     near = " ".join([asking.group(0), *text[asking.end() :].split()[:UNIT_WORDS]])
+    if found.name == COUNT:
+        # Counted things are named by their words up to the next stop word ("how many leetcode problems
+        # should I ...": a line with a number and "leetcode" or "problems").
+        named = list(itertools.takewhile(lambda w: w not in STOPWORDS, words(text[asking.end() :])))[:UNIT_WORDS]
+        if not named:
+            return None
+        return replace(found, units=frozenset(term(w) for w in named), label=f"{found.label} {' '.join(named)}")
     return replace(found, units=frozenset(m.group(1).lower() for m in found.unit.finditer(near)))
 
 
@@ -81,6 +92,8 @@ def _states_line(measure: Measure, line: str, section: str = "") -> bool:
     under "Career Progression and Salaries"."""
     if not measure.states.search(line):
         return False
+    if measure.name == COUNT:
+        return bool(measure.units & set(content_terms(line)))
     if (
         measure.units
         and measure.unit

@@ -426,3 +426,10 @@ def test_the_next_step_up_and_its_pay_is_the_band_after_the_last(server):
 def test_shorthand_the_guide_spells_out_finds_its_passage(server):
     record = ask(server, "which parts of lin alg matter")
     assert not record["abstained"] and "Linear Algebra (matrices, vectors)" in record["citations"][0]["excerpt"]
+
+
+def test_how_many_of_a_thing_the_guide_never_counts_is_named(server):
+    papers = ask(server, "How many papers do I need to publish before applying for a research scientist job?")
+    assert papers["abstained"] or "how many papers" in papers["not_covered"]
+    projects = ask(server, "how many portfolio projects should I build?")
+    assert not projects["abstained"] and projects["not_covered"] == [] and "3-4" in projects["answer"]

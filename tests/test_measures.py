@@ -159,3 +159,16 @@ def test_how_fast_something_grows_is_a_rate_not_a_span_of_time():
     assert asked_measure("how quickly does the field change?") is None
     measure = asked_measure("how fast can I get a job?")
     assert measure is not None and measure.name == "time"
+
+
+def test_how_many_of_a_thing_is_stated_by_a_line_with_a_number_and_that_thing():
+    from assistant.measures import states
+
+    papers = asked_measure("How many papers do I need to publish before applying?")
+    assert papers is not None and papers.name == "count" and papers.label == "how many papers"
+    assert not states(papers, hit("Research", ["Develop new algorithms", "Publish papers"], 1.0))
+    projects = asked_measure("how many portfolio projects should I build")
+    assert projects is not None and states(projects, hit("Next", ["Build 3-4 portfolio projects"], 1.0))
+    assert asked_measure("how many roles are there?") is None  # the list itself answers it
+    years = asked_measure("how many yrs until senior level")
+    assert years is not None and years.name == "time"
