@@ -56,6 +56,19 @@ ASKER_OPENINGS = (
     # what the asker knows, saw, has or wants: "I only know JavaScript", "I want to pick one to impress recruiters"
     *("i know", "i only know", "i saw", "i live", "i want", "i only have", "i'll be", "i will be"),
 )
+# Verbs whose object is who a question's answer is for, not what it asks about: "projects that impress
+# recruiters", "what to show hiring managers" (assistant/relevance.py, audience).
+AUDIENCE_VERBS = (
+    "impress",
+    "impresses",
+    "wow",
+    "convince",
+    "show",
+    "attract",
+    "appeal to",
+    "stand out to",
+    "stand out for",
+)
 # ... and the words a clause that asks opens with, which end such background.
 QUESTION_OPENINGS = frozenset(
     [

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .lexicon import AGE_WORDS, ASKER_OPENINGS, FILLERS, QUESTION_OPENINGS, SOCIAL
+from .lexicon import AGE_WORDS, ASKER_OPENINGS, AUDIENCE_VERBS, FILLERS, QUESTION_OPENINGS, SOCIAL
 from .measures import asked_measure
 from .records import Chunk, Hit
 from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
@@ -171,6 +171,19 @@ def owned_by_asker(text: str) -> frozenset[str]:
     return frozenset(term(w) for m in _OWNED.finditer(text.lower()) for w in words(m.group(1)))
 
 
+_AUDIENCE = re.compile(
+    r"\b(?:" + "|".join(re.escape(v) for v in AUDIENCE_VERBS) + r")\s+(?:(?:the|a|an|my|potential|future|most)\s+)?"
+    r"((?:[a-z][\w-]*\s+)?[a-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def audience(text: str) -> frozenset[str]:
+    """Terms of who the answer is for ("projects that impress recruiters", "what to show hiring managers"):
+    people the question wants to reach, not an occupation it asks about."""
+    return frozenset(term(w) for m in _AUDIENCE.finditer(text) for w in words(m.group(1)))
+
+
 _BEFORE_A_VERB = re.compile(
     r"\b(?:to|can|could|will|would|should|shall|must|might|may|i|you|we|they)\s+"
     r"(?=(?:not\s+|just\s+|really\s+|still\s+|even\s+)?([a-z]+))",
@@ -269,7 +282,7 @@ def judge(
     # model is a subject, as is one close to a topic the guide lacks, unless it tells who asks ("I'm an
     # accountant, ...").
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
-    asker = about_asker(text)
+    asker = about_asker(text) | audience(text)
     # Where the asker lives or studies ("I'm a nurse in Manila", "in my city") bears on a sum only.
     measure = asked_measure(text)
     if measure is None or measure.name not in ("pay", "cost"):

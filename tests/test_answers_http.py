@@ -433,3 +433,9 @@ def test_how_many_of_a_thing_the_guide_never_counts_is_named(server):
     assert papers["abstained"] or "how many papers" in papers["not_covered"]
     projects = ask(server, "how many portfolio projects should I build?")
     assert not projects["abstained"] and projects["not_covered"] == [] and "3-4" in projects["answer"]
+
+
+def test_projects_that_impress_recruiters_are_the_portfolio(server):
+    record = ask(server, "what projects impress recruiters")
+    assert not record["abstained"] and record["not_covered"] == []
+    assert record["citations"][0]["section"] == "Building Your Portfolio"

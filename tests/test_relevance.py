@@ -323,3 +323,10 @@ def test_the_askers_own_things_and_home_are_background_unless_a_sum_is_asked():
     assert there.covered and there.missing == ()
     pay = "what do ML engineers earn? I'm a nurse in Manila"
     assert "Manila" in judge(hits(0.5), ("ml", "engine", "salary", "manila"), VOCABULARY, probe(0.5), text=pay).missing
+
+
+def test_who_an_answer_is_for_is_no_occupation_asked_about():
+    from assistant.relevance import audience
+
+    assert audience("what projects impress recruiters") == {"recruit"}
+    assert audience("what do recruiters earn?") == frozenset()
