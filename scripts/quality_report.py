@@ -78,11 +78,28 @@ PROVENANCE = {
 # scores the saved results files and never asks them again.
 BLINDS = (
     {
+        "name": "blind-2026-12-02i",
+        "path": DATA / "blind-2026-12-02i.jsonl",
+        "about": "written midway through the eighth round (2026-12-02), after blind-2026-12-02h's before-run, and "
+        "measured only at the round's end: a held-out measure of the finished work",
+        "runs": {
+            "first run (main at 61f296f, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02i.once.jsonl",
+            "end of the eighth round (main at 547e865, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02i.end.jsonl",
+        },
+    },
+    {
         "name": "blind-2026-12-02h",
         "path": DATA / "blind-2026-12-02h.jsonl",
         "about": "written for the eighth round (2026-12-02), before any change of that round",
         "runs": {
             "before (main at 4d1c38d, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02h.before.jsonl",
+            "after (end of the eighth round, main at 547e865, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02h.after.jsonl",
         },
     },
     {
@@ -97,6 +114,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-02g.after.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02g.eighth.jsonl",
         },
     },
     {
@@ -109,6 +130,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01f.after.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01f.eighth.jsonl",
         },
     },
     {
@@ -125,6 +150,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01e.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01e.eighth.jsonl",
         },
     },
     {
@@ -142,6 +171,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01d.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01d.eighth.jsonl",
         },
     },
     {
@@ -163,6 +196,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01c.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.eighth.jsonl",
         },
     },
     {
@@ -187,6 +224,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.eighth.jsonl",
         },
     },
     {
@@ -212,6 +253,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.eighth.jsonl",
         },
     },
     {
@@ -240,6 +285,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.eighth.jsonl",
         },
     },
     {
@@ -273,6 +322,10 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.seventh.jsonl",
+            "after the eighth round (main at 61f296f, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.eighth.jsonl",
         },
     },
 )
