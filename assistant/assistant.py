@@ -25,6 +25,8 @@ from .conversation import Resolved, anchored_step, keeps_subject, leans_on_conte
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .guide import LEVEL_PHRASES, OCCUPATION_ANCHORS, TITLE
 from .measures import (
+    SUMS,
+    Measure,
     asked_extreme,
     asked_forecast,
     asked_measure,
@@ -243,12 +245,12 @@ class Assistant:
         hits = self.retriever.search(search, k=k, vector=vector)
         if earlier_hits:
             hits = self._moving_on(text, earlier, earlier_hits[0], hits)
-        relevance = self._judge(query, search, hits, alone=not context and whole)
+        measure = asked_measure(text)
+        relevance = self._judge(query, search, hits, not context and whole, measure)
         # "why?" after "python or R first?": no word of its own, about what the last answer quoted.
         about_last = bool(earlier_hits and hits) and hits[0].chunk.id == earlier_hits[0].chunk.id
         if about_last and not relevance.covered and not relevance.missing and not query.terms:
             relevance = replace(relevance, covered=True, reason="a follow-up about the passage the last answer quoted")
-        measure = asked_measure(text)
         if measure is not None and relevance.covered:
             # "how long is a masters?" is led by the passage that gives a span of time; without one the
             # answer says the guide gives none.
@@ -280,7 +282,7 @@ class Assistant:
             return hits
         return [hits[1], hits[0], *hits[2:]]
 
-    def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool) -> Relevance:
+    def _judge(self, query: Query, search: Query, hits: list[Hit], alone: bool, measure: Measure | None) -> Relevance:
         """Whether to answer: the multi-signal judgement, or the simpler rules kept for the quality report.
         Only the question's own words can be foreign to the guide; the context was answered before."""
         if self.config.abstention == "none":
@@ -312,6 +314,7 @@ class Assistant:
             # ("and what should they study?") or a follow-up ("and for seniors?") is not asked like one.
             asked=max((h.asked for h in hits if h.asked is not None), default=None) if alone else None,
             anchored=bool(hits) and self._anchored(query, hits[0]),
+            asks_sum=measure is not None and measure.name in SUMS,
             config=self.config,
         )
         verdict = naming_age(verdict, query.text, self.retriever.vocabulary)

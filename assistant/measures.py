@@ -19,6 +19,7 @@ from .records import Hit
 from .text import STOPWORDS, content_terms, term, words
 
 COUNT = "count"  # the measure of how many things (lexicon.MEASURES)
+SUMS = frozenset({"pay", "cost"})  # the measures that are sums of money
 
 
 @dataclass(frozen=True)

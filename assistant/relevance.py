@@ -50,10 +50,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .lexicon import AGE_WORDS, ASKER_OPENINGS, AUDIENCE_VERBS, FILLERS, QUESTION_OPENINGS, SOCIAL
-from .measures import asked_measure
+from .lexicon import AGE_WORDS, ASKER_OPENINGS, AUDIENCE_VERBS, QUESTION_OPENINGS, SOCIAL
 from .records import Chunk, Hit
-from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, words
+from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, without_fillers, words
 
 MAX_PHRASE_WORDS = 3
 MAX_MISSING = 3
@@ -134,7 +133,7 @@ def about_asker(text: str) -> frozenset[str]:
     # A word the question itself uses is what it asks about too ("I'm a nurse, what do nurses earn?").
     asked: set[str] = set()
     speaking_of_asker = False
-    pieces = _CLAUSE.split(re.sub(FILLERS, " ", text.lower().replace("’", "'"), flags=re.IGNORECASE))
+    pieces = _CLAUSE.split(without_fillers(text.lower().replace("’", "'")))
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""]):
         # "ok im convinced": a word of chat before the asker speaks is no part of what is said.
         said = clause.split()
@@ -261,6 +260,7 @@ def judge(
     text: str = "",
     asked: float | None = None,
     anchored: bool = False,
+    asks_sum: bool = False,
     config: Config = Config(),
 ) -> Relevance:
     """`probe(unknown)` gives (best cosine of the question with those words deleted, their occupation
@@ -270,7 +270,9 @@ def judge(
     dictionary makes of it (text.word_class; no entry: "other"). `asked` is the best cosine of
     a question that stands on its own to a question the guide's passages answer (None: not judged so);
     `anchored` whether the question and its lead share a word the guide uses in one or two passages only
-    ("is the goodfellow book on the list?": the model barely knows the name, the guide's Books list has it)."""
+    ("is the goodfellow book on the list?": the model barely knows the name, the guide's Books list has it);
+    `asks_sum` whether it asks for a salary or a price (measures.asked_measure), on which where the asker
+    lives bears."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased, asking)
     if not hits:
@@ -284,9 +286,8 @@ def judge(
     named = {term(w) for name in proper_nouns(text, unknown) for w in words(name)}
     asker = about_asker(text) | audience(text)
     # Where the asker lives or studies ("I'm a nurse in Manila", "in my city") bears on a sum only.
-    measure = asked_measure(text)
-    if measure is None or measure.name not in ("pay", "cost"):
-        if {t for t in terms if t not in GENERIC_TERMS and t not in unknown and t not in asking}:
+    if not asks_sum:
+        if rest:
             # With a topic of the guide's left, the asker's own things are where the question comes from
             # ("before my interviews", "for my spreadsheet"); alone they are its subject ("how do I format
             # my resume?").

@@ -31,7 +31,7 @@ import numpy as np
 from .config import Config
 from .embedding import Embedder
 from .guide import NOT_GUIDANCE, OCCUPATION_ANCHORS, OCCUPATION_SECTIONS, OUT_OF_SCOPE, SUMMARIES
-from .lexicon import FILLERS, TALK_ANCHORS, THING_ANCHORS
+from .lexicon import TALK_ANCHORS, THING_ANCHORS
 from .records import Hit, Match
 from .relevance import GuideNames, JobTitles
 from .store import Store
@@ -43,6 +43,7 @@ from .text import (
     in_dictionary,
     spelled_in_full,
     term,
+    without_fillers,
     word_class,
     words,
 )
@@ -64,7 +65,6 @@ def edits(a: str, b: str) -> int:
 _JOINED = re.compile(r"\b[A-Za-z]+(?:[;/&-][A-Za-z]+)+\b")
 # A name of several capitalised words, small joining words allowed between them ("Pattern Recognition and ML").
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)+")
-_FILLERS = re.compile(FILLERS, re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\b([A-Z]{2,5})s?\b")
 _JOINING = frozenset({"and", "of", "the", "for", "&"})
 MIN_INITIALS = 3  # shorter initials ("ML", "CV") are words of their own or too ambiguous
@@ -408,7 +408,7 @@ class Retriever:
             said = re.sub(rf"(?i)\b{re.escape(phrase)}\b", short, said, count=1)
         # Terms come from the repaired text, so "machine lerning" becomes the phrase "ml" like the guide's;
         # phrases of chat ("in a nutshell", "pay wise") give none.
-        terms = tuple(self.root_form(t) for t in content_terms(_FILLERS.sub(" ", said)))
+        terms = tuple(self.root_form(t) for t in content_terms(without_fillers(said)))
         foreign = {w: term(w) for w in words(text) if w.isalpha() and len(w) >= 2}
         unknown = [
             w

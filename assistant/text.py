@@ -16,17 +16,15 @@ from lemminflect import getAllLemmas
 
 from .guide import PHRASES as _PHRASES
 from .guide import SYNONYMS
-from .lexicon import GENERIC, STOPWORDS, TEXTING
+from .lexicon import FILLERS, GENERIC, STOPWORDS, TEXTING
 
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
 _TEXTING = [(re.compile(p), r) for p, r in TEXTING]
+_FILLERS = re.compile(FILLERS, re.IGNORECASE)
 
 
 def normalise_phrases(text: str) -> str:
-    text = text.lower().replace("’", "'")
-    for pattern, replacement in (*_TEXTING, *_PHRASES):
-        text = pattern.sub(replacement, text)
-    return text
+    return _rewritten(text, lambda replacement: replacement)
 
 
 def spelled_in_full(text: str) -> str:
@@ -37,10 +35,19 @@ def spelled_in_full(text: str) -> str:
     def longer(replacement: str) -> Callable[[re.Match[str]], str]:
         return lambda m: expanded if len(expanded := m.expand(replacement)) > len(m.group(0)) else m.group(0)
 
+    return _rewritten(text, longer)
+
+
+def _rewritten(text: str, how: Callable[[str], str | Callable[[re.Match[str]], str]]) -> str:
     text = text.lower().replace("’", "'")
     for pattern, replacement in (*_TEXTING, *_PHRASES):
-        text = pattern.sub(longer(replacement), text)
+        text = pattern.sub(how(replacement), text)
     return text
+
+
+def without_fillers(text: str) -> str:
+    """The text with phrases of chat taken out ("in a nutshell", "you guys", "pay wise"; lexicon.FILLERS)."""
+    return _FILLERS.sub(" ", text)
 
 
 def words(text: str) -> list[str]:

@@ -322,7 +322,12 @@ def test_the_askers_own_things_and_home_are_background_unless_a_sum_is_asked():
     there = judge(hits(0.5), ("ml", "engine", "manila"), VOCABULARY, probe(0.5), text=home)
     assert there.covered and there.missing == ()
     pay = "what do ML engineers earn? I'm a nurse in Manila"
-    assert "Manila" in judge(hits(0.5), ("ml", "engine", "salary", "manila"), VOCABULARY, probe(0.5), text=pay).missing
+    assert (
+        "Manila"
+        in judge(
+            hits(0.5), ("ml", "engine", "salary", "manila"), VOCABULARY, probe(0.5), text=pay, asks_sum=True
+        ).missing
+    )
 
 
 def test_who_an_answer_is_for_is_no_occupation_asked_about():
