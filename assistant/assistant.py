@@ -179,7 +179,8 @@ class Assistant:
                 # "the level after junior - what's the pay?": from the passage the part names, one step on.
                 fresh = self._step_from(fresh, step, fresh, part) or fresh
             answered.append((labels[i], fresh if relevance.covered else None))
-            missing += relevance.missing
+            # A refused part names what it asks that the guide lacks, not its words of talk.
+            missing += () if relevance.talk else relevance.missing
             if relevance.covered:
                 led.add(fresh[0].chunk.id)
         if all(hits is None for _, hits in answered):

@@ -6,7 +6,8 @@ career thesaurus, titles, example questions) lives in `assistant/guide.py`.
 
 from __future__ import annotations
 
-# Function words: carry no topic, dropped before lexical matching and never "unknown" to the guide.
+# Function words: carry no topic, dropped before lexical matching and never "unknown" to the guide;
+# the last two lines are contractions typed without the apostrophe ("arent they the same?").
 STOPWORDS = frozenset(
     """
     a about above after again all also am an and any are as at be been being between both but by can
@@ -18,11 +19,14 @@ STOPWORDS = frozenset(
     we were what whats when where which while who whom why will with would you your yours yourself
     hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
     without within vs versus u ur etc
+    arent isnt wasnt werent doesnt didnt wont wouldnt shouldnt couldnt hasnt havent hadnt youre
+    theyre thats whos hows wheres
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
 # Words of a question's form, not its topic ("how long does it take", "what's the best way to start",
-# "pros and cons"): neither evidence that the guide covers a question nor that it does not.
+# "pros and cons"): neither evidence that the guide covers a question nor that it does not. The last two
+# lines are when ("I'm graduating in May"), which the guide's figures do not depend on.
 GENERIC = frozenset(
     """
     able across actually advice after ago ahead already always answer anyone anything around ask
@@ -44,6 +48,8 @@ GENERIC = frozenset(
     two three four five six seven eight nine ten second third fourth fifth sixth seventh eighth
     former latter longer shorter harder easier faster slower bigger smaller read reading
     everything everyone everybody anybody somebody nothing nobody whatever whoever
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

@@ -70,6 +70,9 @@ class Relevance:
     missing: tuple[str, ...] = ()  # the question's own words for what the guide never mentions
     pull: float = 0.0
     occupation: float = 0.0
+    # `missing` are merely the words the guide does not use, none of them a subject ("how long is it
+    # supposed to take?"): a refusal may name them; an answer to another part of the question does not.
+    talk: bool = False
 
 
 def unknown_terms(
@@ -184,7 +187,9 @@ def audience(text: str) -> frozenset[str]:
 
 
 _BEFORE_A_VERB = re.compile(
-    r"\b(?:to|can|could|will|would|should|shall|must|might|may|i|you|we|they)\s+"
+    r"\b(?:to|can|could|will|would|should|shall|must|might|may|i|you|we|they"
+    # ... or after "does" and a subject that opens with a determiner: "does the guide group them"
+    r"|(?:do|does|did)\s+(?:the|this|that|a|an|my|your|their|our|its)\s+[a-z]+)\s+"
     r"(?=(?:not\s+|just\s+|really\s+|still\s+|even\s+)?([a-z]+))",
     re.IGNORECASE,
 )
@@ -192,7 +197,7 @@ _BEFORE_A_VERB = re.compile(
 
 def verbs_by_position(text: str) -> frozenset[str]:
     """Words a question uses as verbs, by where they stand: after "to", a modal or a subject pronoun ("I
-    need to place on kaggle", "can I tax"). A word that is both a noun and a verb ("tax", "place") is a
+    need to place on kaggle", "can I tax", "does the guide group them"). A word that is both a noun and a verb ("tax", "place") is a
     subject only as a noun ("is that before tax?")."""
     return frozenset(term(m.group(1).lower()) for m in _BEFORE_A_VERB.finditer(text))
 
@@ -316,7 +321,8 @@ def judge(
         # with it, but no question its passages answer is near it).
         lacking = subjects or unknown
         missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
-        return Relevance(False, "no question the guide answers is like this one", dense, unknown, missing)
+        reason = "no question the guide answers is like this one"
+        return Relevance(False, reason, dense, unknown, missing, talk=not subjects)
     # Asked almost word for word like a question a passage answers ("what's RL used for irl?", "who wrote
     # this?"): that passage answers it, however few of its words the question shares.
     asked_like = asked is not None and asked >= config.asked_clear
@@ -341,7 +347,8 @@ def judge(
         if subjects and dense >= config.dense_clear:
             return Relevance(True, "a passage is close although every topic word is foreign", dense, unknown)
         missing = missing_phrases(text, subjects or unknown, vocabulary) if text else unknown
-        return Relevance(False, f"the guide never mentions {', '.join(missing[:3])}", dense, unknown, missing)
+        reason = f"the guide never mentions {', '.join(missing[:3])}"
+        return Relevance(False, reason, dense, unknown, missing, talk=not subjects)
     residual, occupation = probed or (probe(unknown) if probe is not None else (dense, 0.0))
     pull = residual - dense
 

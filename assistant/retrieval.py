@@ -53,12 +53,17 @@ MAX_EDITS = 2  # letters a misspelling changes, adds or drops at most
 
 
 def edits(a: str, b: str) -> int:
-    """Levenshtein distance: letters changed, added or dropped to turn one word into the other."""
+    """Slips of the keys between two words: letters changed, added or dropped, and two neighbouring letters
+    typed the wrong way round ("langauge"), each one slip (the optimal string alignment distance)."""
+    before: list[int] = []
     row = list(range(len(b) + 1))
     for i, x in enumerate(a, start=1):
-        previous, row[0] = row[0], i
+        current = [i] + [0] * len(b)
         for j, y in enumerate(b, start=1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
     return row[-1]
 
 

@@ -40,6 +40,7 @@ SETS = {
     "dev5": DATA / "dev5-2026-12-02.jsonl",
     "dev6": DATA / "dev6-2026-12-02.jsonl",
     "dev7": DATA / "dev7-2026-12-02.jsonl",
+    "dev8": DATA / "dev8-2026-12-02.jsonl",
 }
 # Who wrote each set, when, and whether the pipeline was tuned on it: a figure means little without it.
 PROVENANCE = {
@@ -72,11 +73,24 @@ PROVENANCE = {
     "near-topic off-topic ones (200 cases: 25 follow-ups, 10 multi-part, 47 off-topic, 10 social): first measured at "
     "hit@1 0.91, hit@3 0.96, false_abstain 0.02, caveat 0.17, oos 0.89, follow-up hit@1 0.83 (main at eef7051), then "
     "tuned on",
+    "dev8": "written on 2026-12-02 (ninth round) by a helper from the guide alone, without sight of the code or the "
+    "other sets, for tuning: hard phrasing (the concept described instead of named, a life story before the "
+    "question, yes/no and 'is it true that' questions, one item deep in a list; 200 cases: 15 follow-ups, 10 "
+    "multi-part, 40 off-topic, 10 social): first measured at hit@1 0.85, hit@3 0.94, false_abstain 0.02, caveat "
+    "0.09, oos 0.97 (main at 02b78f8), then tuned on",
 }
 # The blind sets: each written by a helper from the guide alone, without sight of the code or the other sets,
 # measured through the HTTP API once before a round's work and once after, never tuned on. The report
 # scores the saved results files and never asks them again.
 BLINDS = (
+    {
+        "name": "blind-2026-12-02j",
+        "path": DATA / "blind-2026-12-02j.jsonl",
+        "about": "written at the start of the ninth round (2026-12-02), before any change of that round",
+        "runs": {
+            "before (main at 02b78f8, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02j.before.jsonl",
+        },
+    },
     {
         "name": "blind-2026-12-02i",
         "path": DATA / "blind-2026-12-02i.jsonl",

@@ -101,6 +101,8 @@ def test_a_word_that_is_also_a_verb_is_named_when_it_reads_strongly_as_a_thing_a
     assert missing("place", 0.10, "do I need to place high for an ML salary?") == ()
     assert verbs_by_position("how can I place well on kaggle") == {"i", "place"}
     assert "stock" not in verbs_by_position("do stock options matter?")
+    # after "does" and a subject opened by a determiner, the next word is its verb
+    assert "group" in verbs_by_position("what types does the guide group things into?")
 
 
 def test_words_of_talk_do_not_carry_a_question_the_guide_barely_matches():
@@ -335,3 +337,29 @@ def test_who_an_answer_is_for_is_no_occupation_asked_about():
 
     assert audience("what projects impress recruiters") == {"recruit"}
     assert audience("what do recruiters earn?") == frozenset()
+
+
+def test_a_refusal_without_a_subject_names_its_words_of_talk_as_talk():
+    # "how long is it supposed to take to read?": no word names a thing, nothing is close; the refusal
+    # may say "supposed", but marks it as talk, so an answer to another part does not list it as missing.
+    talk = judge(
+        hits(0.2),
+        ("suppos", "read"),
+        VOCABULARY | {"read"},
+        probe(0.2),
+        things={"suppos": -0.07},
+        classes={"suppos": "other"},
+        text="how long is it supposed to take to read?",
+    )
+    assert not talk.covered and talk.missing == ("supposed",) and talk.talk
+    # "what's the salary of a plumber?": a subject the guide lacks is named, and not as talk.
+    subject = judge(
+        hits(0.2),
+        ("plumb",),
+        VOCABULARY,
+        probe(0.2),
+        things={"plumb": 0.2},
+        classes={"plumb": "noun"},
+        text="a plumber?",
+    )
+    assert not subject.covered and subject.missing == ("plumber",) and not subject.talk

@@ -33,3 +33,18 @@ def test_shorthand_is_spelled_in_full_for_the_model_and_contractions_are_left_al
     assert spelled_in_full("which parts of lin alg matter") == "which parts of linear algebra matter"
     assert spelled_in_full("what do ds earn") == "what do data scientist earn"
     assert spelled_in_full("Machine learning jobs") == "machine learning jobs"  # not "ml jobs"
+
+
+def test_two_letters_typed_the_wrong_way_round_are_one_slip():
+    from assistant.retrieval import edits
+
+    assert edits("langauge", "languages") == 2  # a swap and a dropped "s", not three changes
+    assert edits("salery", "salary") == 1
+    assert edits("kitten", "sitting") == 3
+
+
+def test_a_contraction_typed_without_its_apostrophe_and_a_month_are_no_topic():
+    from assistant.text import GENERIC_TERMS, content_terms, term
+
+    assert content_terms("arent they the same thing, isnt it") == []
+    assert {term("may"), term("September".lower())} <= GENERIC_TERMS
