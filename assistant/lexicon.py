@@ -236,7 +236,7 @@ FORECASTS = (
 )
 
 # A number of years of experience a question gives ("a ds with like 3 yoe", "I have 3 years of experience",
-# "I've been an ML engineer for 3 yrs"),
+# "I've been an ML engineer for 3 yrs", "once I'm 6 yrs in?"),
 # its number captured, and a span of years a line states ("2-5 years", "8+ years"): the passage whose span
 # holds the number is the one about that asker (assistant/measures.py).
 EXPERIENCE = (
@@ -244,7 +244,10 @@ EXPERIENCE = (
     r"|(?:years?|yrs?)\s+in\s+(?:the\s+field|ml|ai|data\s+science|industry))\b"
     r"|\bwith\s+(?:like\s+|about\s+|around\s+|roughly\s+)?(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b"
     r"|\b(?:i'?ve|i have|have|has)\s+been\b[^.?!]{0,40}?\bfor\s+(?:like\s+|about\s+|around\s+|roughly\s+)?"
-    r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b",
+    r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b"
+    # "once I'm like 6 yrs in?", "8 years into my career", "after 3 years?"
+    r"|\b(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s+(?:in\s*(?=[?!.,]|$)|into\s+(?:my|the|a|your)\s+career)"
+    r"|\bafter\s+(?:like\s+|about\s+|around\s+|roughly\s+)?(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s*(?=[?!.,]|$)",
     r"\b(\d{1,2})\s*(?:[-–]\s*(\d{1,2})|(\+))\s*(?:years?|yrs?)\b",
 )
 

@@ -115,6 +115,9 @@ def test_years_of_experience_lead_to_the_band_whose_span_holds_them():
     assert years_of_experience("salary for an ML engineer with 3 years experience") == 3
     assert years_of_experience("career changer, 10 yrs in accounting") is None  # not experience in the field
     assert years_of_experience("how many years of experience does a senior have?") is None
+    assert years_of_experience("and once im like 6 yrs in?") == 6  # how far into a career
+    assert years_of_experience("and after 6 years?") == 6
+    assert years_of_experience("what to learn in 2 years in college") is None
     assert holds("2-5 years. Own projects", 3) and holds("8+ years.", 12)
     assert not holds("0-2 years", 2) and not holds("3-6 months", 4)
     junior = hit("Junior", ["$80K - $120K", "0-2 years. Implement models"], 1.5)
