@@ -246,6 +246,8 @@ class Assistant:
         hits = self.retriever.search(search, k=k, vector=vector)
         if earlier_hits:
             hits = self._moving_on(text, earlier, earlier_hits[0], hits)
+            if not keeps_subject(text):
+                hits = alongside(hits, earlier_hits[0], self.config.sibling_gap)
         measure = asked_measure(text)
         relevance = self._judge(query, search, hits, not context and whole, measure)
         # "why?" after "python or R first?": no word of its own, about what the last answer quoted.
@@ -366,6 +368,24 @@ def _parallel(earlier: list[Hit], hits: list[Hit], config: Config) -> frozenset[
         return frozenset()
     quoted = set(compose.lead_of(earlier[0], config).lines)
     return frozenset(m.position for m in earlier[0].matches if m.line in quoted)
+
+
+def alongside(hits: list[Hit], before: Hit, gap: float) -> list[Hit]:
+    """A follow-up that swaps in a subject of its own ("what about the image side instead?" after the NLP
+    specialization, "and the research one?" after a role) asks for the passage beside the one the earlier
+    turn found: the best hit under the same heading leads when it is within `gap` of the best."""
+    if not hits or len(before.chunk.section_path) < 2 or parent_of(hits[0]) == parent_of(before):
+        return hits
+    top = hits[0].score
+    beside = next(
+        (
+            h
+            for h in hits
+            if h.score >= top - gap and parent_of(h) == parent_of(before) and h.chunk.id != before.chunk.id
+        ),
+        None,
+    )
+    return hits if beside is None else [beside, *(h for h in hits if h is not beside)]
 
 
 def _nearby(hits: list[Hit]) -> list[str]:

@@ -34,6 +34,9 @@ class Config:
     # -- conversation (assistant/conversation.py) ----------------------------------------------------
     follow_ups: bool = True
     context_weight: float = 0.5  # a follow-up's vector: this much of the joined text's, the rest its own
+    sibling_gap: float = (
+        0.15  # a follow-up with a subject of its own: a passage beside the last one leads if this close
+    )
     # -- refusal (assistant/relevance.py) ------------------------------------------------------------
     abstention: str = "signals"  # "signals" (relevance.judge), "cosine" (best cosine < cosine_floor), "none"
     cosine_floor: float = 0.30  # the "cosine" rule, kept for the quality report

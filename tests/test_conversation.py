@@ -189,3 +189,20 @@ def test_a_question_that_swaps_in_its_own_subject_first_does_not_point_back():
     assert not points_back("what about the degree side, how long does that take?")
     assert points_back("how much experience is that?") and points_back("what about that one?")
     assert step_of("what's the next step up?") == 1 and step_of("what's the next step?") == 0
+
+
+def test_a_follow_up_with_its_own_subject_is_led_by_the_passage_beside_the_last_one():
+    from assistant.assistant import alongside
+    from assistant.records import Chunk, Hit
+
+    def hit(path: tuple[str, ...], score: float) -> Hit:
+        return Hit(Chunk(" > ".join(path), "g.md", path, 1, 2, "text"), score, score, 0.0)
+
+    nlp = hit(("Specializations", "NLP"), 0.9)
+    deep = hit(("Overview", "Deep Learning"), 0.87)
+    vision = hit(("Specializations", "Computer Vision"), 0.78)
+    # "what about the image side instead?" after NLP: Computer Vision, beside NLP, leads.
+    assert alongside([deep, vision, nlp], nlp, gap=0.15)[0] is vision
+    # not when it is far behind, nor when the lead is already beside the last passage
+    assert alongside([deep, vision, nlp], nlp, gap=0.05)[0] is deep
+    assert alongside([vision, deep], nlp, gap=0.15) == [vision, deep]
