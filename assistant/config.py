@@ -17,6 +17,9 @@ class Config:
     # -- retrieval (assistant/retrieval.py) -----------------------------------------------------------
     whole_units_only: bool = False  # True: one vector per passage (the "one chunk per section" setup)
     dense_candidates: int = 256  # nearest units FAISS returns per question
+    lexical_share: float = (
+        0.65  # BM25 is divided by the larger of the best unit's and this share of every word's best summed
+    )
     lexical_weight: float = 0.35  # BM25 (divided by the question's best) added to the cosine; 0 turns it off
     question_weight: float = 1.1  # times the cosine to the closest question a passage answers (guide.PASSAGE_QUESTIONS)
     exhaustive_below: int = 4096  # an index with fewer vectors is compared in full (every passage's questions)

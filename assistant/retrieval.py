@@ -446,15 +446,17 @@ class Retriever:
         text_whole = self._unit_whole[self._text_rows]
         scores = np.zeros(len(self._text_rows), dtype=np.float32)
         whole = np.zeros(len(self._text_starts), dtype=np.float32)
+        ideal = 0.0
         for t in known:
             per_term = np.asarray(self._bm25.get_scores([t]), dtype=np.float32) * weights[t]
             lines = np.where(text_whole, 0.0, per_term)
             scores += lines
+            ideal += float(lines.max())
             if len(self._whole_rows):
                 whole += np.maximum.reduceat(lines, self._text_starts)
         if len(self._whole_rows):
             scores[text_whole] = whole[self._text_passage[text_whole]]
-        top = float(scores.max())
+        top = max(float(scores.max()), self.config.lexical_share * ideal)
         full = np.zeros(n, dtype=np.float32)
         full[self._text_rows] = scores / top if top > 0 else scores
         return full
