@@ -356,8 +356,9 @@ def judge(
         return Relevance(covered, reason, dense, unknown, missing, pull, occupation)
 
     # The asker's own job ("I'm an accountant, ...") is not another occupation asked about.
+    # A job is named by a noun: "formal" (of "formal education") may read like one, but is no job.
     is_job = (occupation >= config.occupation_floor and not asker.intersection(unknown)) or any(
-        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown if t not in asker
+        (jobs or {}).get(t, 0.0) >= config.occupation_floor for t in unknown if t not in asker and can_be_noun(t)
     )
     if pull > config.pull_floor and is_job:
         missing = missing_phrases(text, unknown, vocabulary) if text else unknown

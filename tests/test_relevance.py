@@ -156,6 +156,11 @@ def test_another_occupation_is_refused_and_named():
         hits(0.45), ("salary", "plumb"), VOCABULARY, probe(0.55, occupation=0.4), text="How much does a plumber earn?"
     )
     assert not verdict.covered and verdict.missing == ("plumber",)
+    # one word that reads like a job, but is no noun ("formal" of "formal education"), names no occupation
+    terms = ("phd", "formal")
+    text = "is a PhD a formal must?"
+    assert judge(hits(0.5), terms, VOCABULARY, probe(0.52), jobs={"formal": 0.37}, text=text).covered
+    assert not judge(hits(0.5), ("phd", "plumb"), VOCABULARY, probe(0.52), jobs={"plumb": 0.37}, text=text).covered
 
 
 def test_a_foreign_subject_with_one_borrowed_guide_word_is_refused():
