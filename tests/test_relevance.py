@@ -157,10 +157,10 @@ def test_another_occupation_is_refused_and_named():
     )
     assert not verdict.covered and verdict.missing == ("plumber",)
     # one word that reads like a job, but is no noun ("formal" of "formal education"), names no occupation
-    terms = ("phd", "formal")
-    text = "is a PhD a formal must?"
-    assert judge(hits(0.5), terms, VOCABULARY, probe(0.52), jobs={"formal": 0.37}, text=text).covered
-    assert not judge(hits(0.5), ("phd", "plumb"), VOCABULARY, probe(0.52), jobs={"plumb": 0.37}, text=text).covered
+    formal = judge(hits(0.5), ("phd", "formal"), VOCABULARY, probe(0.56), jobs={"formal": 0.37}, text="a formal PhD?")
+    assert formal.covered
+    plumber = judge(hits(0.5), ("phd", "plumb"), VOCABULARY, probe(0.56), jobs={"plumb": 0.37}, text="a plumber PhD?")
+    assert not plumber.covered
 
 
 def test_a_foreign_subject_with_one_borrowed_guide_word_is_refused():
