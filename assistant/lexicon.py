@@ -26,7 +26,8 @@ STOPWORDS = frozenset(
 
 # Words of a question's form, not its topic ("how long does it take", "what's the best way to start",
 # "pros and cons"): neither evidence that the guide covers a question nor that it does not. The last two
-# lines are when ("I'm graduating in May"), which the guide's figures do not depend on.
+# lines are when ("I'm graduating in May"), which the guide's figures do not depend on. Numbers, spelled
+# ("half a million") or not, and words for kinds ("the three flavours of ML") are form, not topic.
 GENERIC = frozenset(
     """
     able across actually advice after ago ahead already always answer anyone anything around ask
@@ -46,6 +47,8 @@ GENERIC = frozenset(
     write writing wrote involve involved reach succeed success successful proper regular run mix
     together couple task tasks deal
     two three four five six seven eight nine ten second third fourth fifth sixth seventh eighth
+    half dozen hundred hundreds thousand thousands million millions billion
+    flavor flavors flavour flavours variety varieties branch branches sort sorts category categories
     former latter longer shorter harder easier faster slower bigger smaller read reading
     everything everyone everybody anybody somebody nothing nobody whatever whoever
     january february march april may june july august september october november december
