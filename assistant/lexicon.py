@@ -7,7 +7,7 @@ career thesaurus, titles, example questions) lives in `assistant/guide.py`.
 from __future__ import annotations
 
 # Function words: carry no topic, dropped before lexical matching and never "unknown" to the guide;
-# the last two lines are contractions typed without the apostrophe ("arent they the same?").
+# the last two lines are contractions typed as one word ("arent they the same?", "gimme the tl;dr").
 STOPWORDS = frozenset(
     """
     a about above after again all also am an and any are as at be been being between both but by can
@@ -20,14 +20,15 @@ STOPWORDS = frozenset(
     hi hello hey thanks thank ok okay im id ive dont cant s t d ll ve re m lot lots know guide
     without within vs versus u ur etc
     arent isnt wasnt werent doesnt didnt wont wouldnt shouldnt couldnt hasnt havent hadnt youre
-    theyre thats whos hows wheres
+    theyre thats whos hows wheres gimme wanna gonna lemme gotta kinda sorta dunno
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
 # Words of a question's form, not its topic ("how long does it take", "what's the best way to start",
 # "pros and cons"): neither evidence that the guide covers a question nor that it does not. The last two
 # lines are when ("I'm graduating in May"), which the guide's figures do not depend on. Numbers, spelled
-# ("half a million") or not, and words for kinds ("the three flavours of ML") are form, not topic.
+# ("half a million") or not, words for kinds ("the three flavours of ML") and of judging ("is it legit?",
+# "overrated?") are form, not topic.
 GENERIC = frozenset(
     """
     able across actually advice after ago ahead already always answer anyone anything around ask
@@ -48,6 +49,7 @@ GENERIC = frozenset(
     together couple task tasks deal
     two three four five six seven eight nine ten second third fourth fifth sixth seventh eighth
     half dozen hundred hundreds thousand thousands million millions billion
+    legit legitimate worthwhile overrated underrated viable realistic
     flavor flavors flavour flavours variety varieties branch branches sort sorts category categories
     former latter longer shorter harder easier faster slower bigger smaller read reading
     everything everyone everybody anybody somebody nothing nobody whatever whoever

@@ -47,6 +47,8 @@ def test_a_contraction_typed_without_its_apostrophe_and_a_month_are_no_topic():
     from assistant.text import GENERIC_TERMS, content_terms, term
 
     assert content_terms("arent they the same thing, isnt it") == []
+    assert content_terms("gimme the tldr") == ["tldr"]
     assert {term("may"), term("September".lower())} <= GENERIC_TERMS
     # "half a million", "the three flavours of ML": numbers and words for kinds are form, not topic
     assert {term("million"), term("half"), term("flavours"), term("branches")} <= GENERIC_TERMS
+    assert {term("legit"), term("overrated")} <= GENERIC_TERMS  # "is a bootcamp legit?": a judgement asked
