@@ -49,7 +49,14 @@ _LEANS_ON_CONTEXT = re.compile(
 )
 _POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
 _SWAPS_IN = re.compile(
-    r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:what|how)\s+about\s+(?!" + _REFERS_BACK + r")\w", re.IGNORECASE
+    r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:what|how)\s+about\s+(?!" + _REFERS_BACK + r")\w"
+    # "and ML itself - how does the guide define it?", "and for seniors, what do they earn?": a subject of
+    # its own, set off before the question that points at it
+    r"|^\s*(?:and|but|so|ok|now)\s+(?!"
+    + _REFERS_BACK
+    + r"|(?:then|also|now|so|ok|okay|well|yeah|yes|right|again|anyway)\b)(?:for\s+|with\s+)?[\w/+-]+(?:\s+[\w/+-]+){0,2}?"
+    r"(?:\s+(?:itself|themselves))?\s*(?:\s[-–—]|,|:)\s*\w",
+    re.IGNORECASE,
 )
 _NAMED_ITEM = re.compile(r"^\*\*([^*]+)\*\*\s*(?:\[\d+\])?:\s")
 _PRONOUN = re.compile(r"\b(?!(?:one|ones|else)\b)" + _REFERS_BACK, re.IGNORECASE)

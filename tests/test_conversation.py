@@ -188,6 +188,10 @@ def test_a_few_words_that_pick_up_the_last_answer_lean_on_it():
 def test_a_question_that_swaps_in_its_own_subject_first_does_not_point_back():
     assert not points_back("what about the degree side, how long does that take?")
     assert points_back("how much experience is that?") and points_back("what about that one?")
+    # a subject set off before the question that points at it: "it" is ML, not the last answer's subject
+    assert not points_back("and ML itself - how does the guide define it?")
+    assert not points_back("and for seniors, what do they earn?")
+    assert points_back("and then, what does it pay?") and points_back("and that one - how long does it take?")
     assert step_of("what's the next step up?") == 1 and step_of("what's the next step?") == 0
 
 
