@@ -56,6 +56,7 @@ class Config:
     thing_floor: float = 0.04  # a foreign noun or name reading this much more as a thing than as talk is a subject
     verb_thing_floor: float = 0.085  # ... and a word that is also a verb or adjective ("tax", "stock"), this much
     scope_floor: float = 0.38  # ... as is one this close to a topic the guide does not cover (guide.OUT_OF_SCOPE)
+    asked_no_topic: float = 0.5  # ... or this, when it has no topic word at all and none foreign ("who wrote this?")
     asked_clear: float = 0.8  # answered when asked this like a question a passage answers (and naming nothing foreign)
     question_floor: float = 0.35  # refused when no question the guide answers (PASSAGE_QUESTIONS) is this close
     # -- the answer (assistant/answer.py) ------------------------------------------------------------

@@ -329,7 +329,7 @@ def judge(
     if not unknown:
         if dense >= (config.dense_floor if rest else config.dense_no_topic):
             return Relevance(True, "a passage matches the question's words", dense)
-        if asked_like:
+        if asked_like or (not rest and asked is not None and asked >= config.asked_no_topic):
             return Relevance(True, "it is asked like a question a passage answers", dense)
         if anchored:
             return Relevance(True, "the lead has a word of the question's that the guide rarely uses", dense)

@@ -368,3 +368,11 @@ def test_a_refusal_without_a_subject_names_its_words_of_talk_as_talk():
         text="a plumber?",
     )
     assert not subject.covered and subject.missing == ("plumber",) and not subject.talk
+
+
+def test_a_question_without_a_topic_word_is_answered_when_asked_like_a_passages_question():
+    # "who wrote this?": every word is one of asking, nothing is close in the guide's text, but the title
+    # passage answers "who wrote this guide?"; "tell me a joke" is like no question the guide answers.
+    assert judge(hits(0.2), (), VOCABULARY, asked=0.59).covered
+    assert not judge(hits(0.2), (), VOCABULARY, asked=0.3).covered
+    assert not judge(hits(0.2), (), VOCABULARY, asked=0.59, config=Config(asked_no_topic=1.0)).covered
