@@ -239,7 +239,9 @@ class Assistant:
             # "what about statistics?" after a maths question wants Statistics, not a line naming both.
             kept = tuple(t for t in earlier.terms if t not in query.terms) if keeps_subject(text) else ()
             terms = query.terms * 2 + kept
-            search = Query(joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms)
+            search = Query(
+                joined, terms, query.corrections, query.aliases + earlier.aliases, focus=query.terms, kind=query.kind
+            )
         else:
             alone = vector = self.embedder.embed([spelled_in_full(query.text)])[0]
             search = query

@@ -25,6 +25,9 @@ class Config:
     exhaustive_below: int = 4096  # an index with fewer vectors is compared in full (every passage's questions)
     heading_weight: float = 0.1  # bonus for a passage whose own heading names the question's topic
     parent_weight: float = 0.05  # ... and for one under a heading further up that names it
+    kind_weight: float = (
+        0.15  # bonus for a passage under a heading naming what "which ...?" asks for (retrieval.asked_kind)
+    )
     summary_weight: float = 0.12  # bonus for the guide's summary passages when a question names no topic
     spelling: bool = True  # repair words neither the guide nor the model knows ("salery" -> "salary")
     max_repairs: int = 4  # words looked up for a spelling repair per question: bounds the cost of junk

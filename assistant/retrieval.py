@@ -48,6 +48,24 @@ from .text import (
     words,
 )
 
+_WHICH = re.compile(
+    r"\b(?:which(?:\s+of\s+(?:the|these|those))?|what\s+(?:kind|kinds|type|types|sort|sorts)\s+of)\s+"
+    r"((?:[a-z][\w/-]*\s+)?[a-z][\w/-]*)",
+    re.IGNORECASE,
+)
+
+
+def asked_kind(question: str) -> tuple[str, ...]:
+    """The terms of what a "which ...?" question asks for, up to two words after "which" ("which role handles
+    the infra side?" -> role; "which ai specialties are in demand?" -> ai, specialty): the answer is one of
+    those, so a passage under a heading that names it fits."""
+    found = _WHICH.search(question)
+    said = words(found.group(1)) if found else []
+    if not said or said[0] in STOPWORDS:  # "which is better?" asks for no kind
+        return ()
+    return tuple(dict.fromkeys(term(w) for w in said if w not in STOPWORDS))
+
+
 SAME_ROOT = 5  # letters two forms of one word share at least ("specializ-e", "specializ-ation")
 MAX_EDITS = 2  # letters a misspelling changes, adds or drops at most
 
@@ -111,6 +129,7 @@ class Query:
     aliases: tuple[tuple[str, str], ...] = ()
     senses: tuple[tuple[str, Sense], ...] = ()  # per unknown term: what the model makes of it
     focus: tuple[str, ...] | None = None  # the question's own terms, when `terms` also hold its context
+    kind: tuple[str, ...] = ()  # the terms of what "which ...?" asks for (asked_kind): "which role ..." -> role
 
     @property
     def topic_terms(self) -> tuple[str, ...]:
@@ -423,6 +442,7 @@ class Retriever:
         senses = self.senses(unknown)
         aliases = tuple((term(w), s.closest) for w, s in senses.items() if s.cosine >= self.config.alias_floor)
         return Query(
+            kind=asked_kind(said),
             text=text,
             terms=terms,
             corrections=tuple(corrections),
@@ -526,6 +546,12 @@ class Retriever:
         fused = dense + self.config.lexical_weight * lexical
         asked = self.question_scores(dense)
         passage = self._passage_bonus(query.topic_terms) + self.config.question_weight * asked
+        kind = [t for t in query.kind if t not in self.broad_terms]
+        for t in kind:
+            # "which role handles the infra side?": a passage under a heading naming what is asked for
+            passage[self._heading_index.get(t, []) + self._parent_index.get(t, [])] += self.config.kind_weight / len(
+                kind
+            )
         bonus = passage[self.store.unit_chunk]
         combined = np.where(self._active, fused + bonus, -np.inf)
         best: dict[int, int] = {}

@@ -26,3 +26,13 @@ def test_a_line_matching_one_of_several_question_words_gets_only_part_of_the_lex
         .max()
         == 1.0
     )
+
+
+def test_which_names_what_the_answer_is_one_of():
+    from assistant.retrieval import asked_kind
+
+    assert asked_kind("which of the job roles mentions MLOps?") == ("role",)
+    assert asked_kind("what kind of network do ppl use for image stuff") == ("network",)
+    assert asked_kind("which ai specialties are in demand") == ("ai", "specialty")
+    assert asked_kind("which is better, pytorch or tensorflow?") == ()  # no kind asked
+    assert asked_kind("how do I start?") == ()
