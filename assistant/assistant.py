@@ -37,7 +37,7 @@ from .measures import (
     years_of_experience,
 )
 from .multipart import split_parts
-from .overview import MAX_SIBLINGS, listed_heading, named_siblings, narrows, parent_of
+from .overview import MAX_SIBLINGS, lacks_instances, listed_heading, named_pick, named_siblings, narrows, parent_of
 from .records import Answer, Hit
 from .relevance import Relevance, judge, naming_age, naming_names, naming_titles, without_terms
 from .retrieval import Query, Retriever
@@ -269,6 +269,10 @@ class Assistant:
         years = years_of_experience(text)
         if years is not None and relevance.covered:
             hits = by_experience(hits, years, self.config.measure_gap)
+        pick = named_pick(text)
+        if pick and relevance.covered and hits and lacks_instances(pick, hits[0], self.retriever.store.chunks):
+            # "which specific bootcamp would you recommend?": the guide speaks of bootcamps, names none.
+            relevance = replace(relevance, missing=(*relevance.missing, f"a specific {pick}"))
         forecast = asked_forecast(text)
         if forecast is not None and relevance.covered and forecast not in relevance.missing:
             relevance = replace(relevance, missing=(forecast, *relevance.missing))

@@ -11,10 +11,11 @@ heading, in the guide's order, each with its own citation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .lexicon import KIND_QUALIFIERS, KIND_WORDS, STOPWORDS
-from .records import Hit
-from .text import GENERIC_TERMS, content_terms, term, words
+from .records import Chunk, Hit
+from .text import GENERIC_TERMS, content_terms, in_dictionary, term, words
 
 MAX_SIBLINGS = 6  # a heading with more passages than this is not listed whole
 _LOOK_AT = 4  # the best passages looked at for siblings
@@ -113,3 +114,69 @@ def narrows(question: str, passages: list[Hit], broad: frozenset[str]) -> bool:
         if topic & (heading - others) or singular & (texts[i] - other_texts) or heading <= named:
             return True
     return False
+
+
+_PICK = (
+    # "which bootcamp is the best?", "which specific bootcamp would you recommend?"
+    re.compile(
+        r"\bwhich\s+(?:specific\s+|particular\s+)?([a-z][\w-]+)\s+(?:is|are|would|should|do|does|to|for|i|you)\b"
+    ),
+    # "the best bootcamp for beginners", "recommend a good bootcamp"
+    re.compile(
+        r"\b(?:best|top)\s+([a-z][\w-]+)\s+(?:for|to|in|out there|around|right now)\b|\b(?:best|top)\s+([a-z][\w-]+)\s*[?!.]*$"
+    ),
+    re.compile(r"\brecommend\s+(?:a|an|any|some|one)?\s*(?:specific|particular|good)?\s*([a-z][\w-]+)"),
+)
+
+
+def named_pick(question: str) -> str | None:
+    """The word for what a question asks to be named one of ("which specific bootcamp would you recommend?"
+    -> bootcamp), or None."""
+    text = question.lower().replace("’", "'")
+    for pattern in _PICK:
+        if found := pattern.search(text):
+            word = next(g for g in found.groups() if g)
+            return None if word in STOPWORDS else word
+    return None
+
+
+_ITEM = re.compile(r"^\s*[-*]\s+(.*)$", re.MULTILINE)
+
+
+def names_instances(text: str, kind: str = "") -> bool:
+    """Whether a passage's list names things ("Coursera ML by Andrew Ng", "PyTorch", '"Deep Learning"',
+    "Computer Science") rather than saying what one kind is like ("Faster entry (3-6 months)", "Lower
+    cost"): a word written with a capital after the item's first, one with capitals or signs inside, a
+    quoted title, a first word no dictionary knows, or the word for the `kind` itself. A passage without a
+    list may name anything."""
+    items = _ITEM.findall(text)
+    if not items:
+        return True
+    for item in items:
+        said = re.sub(r"\([^)]*\)", " ", item).split()
+        if not said:
+            continue
+        first = said[0]
+        if kind and kind in content_terms(item):
+            return True  # "Descriptive statistics" is one of the statistics
+        # a later word in Title case ("Computer Science", "Andrew Ng"), not an acronym ("applied ML roles")
+        if '"' in item or "“" in item or any(w[:1].isupper() and not w.isupper() for w in said[1:]):
+            return True
+        letters = any(c.isalpha() for c in first)
+        if any(c.isupper() for c in first[1:]) or (letters and not first.isalpha()):
+            return True  # "PyTorch", "SVM", "C++", "Fast.ai"; not "2-4 years"
+        if first.isalpha() and not in_dictionary(first.lower()):
+            return True  # "Kaggle", "Coursera"
+    return False
+
+
+def lacks_instances(pick: str, lead: Hit, chunks: Sequence[Chunk]) -> bool:
+    """Whether the guide answers "which <pick> ...?" with no instance of it: the lead is about that kind
+    as a whole (its own heading names it: "Bootcamps/Self-Taught" for a bootcamp), and no passage under
+    a heading that names it names one ("Computer Science" under "Degree Programs") or has an item that
+    says the word ("Descriptive statistics")."""
+    said = term(pick)
+    if said not in content_terms(lead.chunk.section_path[-1]):
+        return False
+    under = [c for c in chunks if said in {t for name in c.section_path for t in content_terms(name)}]
+    return not any(names_instances(c.text, said) for c in under)

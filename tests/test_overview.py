@@ -75,3 +75,30 @@ def test_three_passages_under_another_heading_far_behind_the_best_are_not_listed
         "corpus/g.md",
         ("Guide", "AI vs ML"),
     )
+
+
+def test_a_question_for_a_named_one_of_a_kind_the_guide_names_none_of():
+    from assistant.overview import lacks_instances, named_pick, names_instances
+    from assistant.records import Chunk, Hit
+
+    assert named_pick("which specific bootcamp would you recommend?") == "bootcamp"
+    assert named_pick("can you recommend a good bootcamp?") == "bootcamp"
+    assert named_pick("which is better?") is None and named_pick("how do I start?") is None
+    bootcamps = Chunk(
+        "b",
+        "g.md",
+        ("Paths", "Bootcamps vs Degrees", "Bootcamps"),
+        1,
+        3,
+        "- Faster entry (3-6 months)\n- Lower cost\n- Good for applied ML roles",
+    )
+    programs = Chunk(
+        "p", "g.md", ("Paths", "Degree Programs", "Graduate"), 5, 6, "- MS in CS\n- PhD (for research roles)"
+    )
+    stats = Chunk("s", "g.md", ("Skills", "Statistics"), 8, 9, "- Descriptive statistics\n- Hypothesis testing")
+    assert not names_instances(bootcamps.text)  # what bootcamps are like, no bootcamp named
+    assert names_instances(programs.text) and names_instances(stats.text, "statistic")
+    chunks = [bootcamps, programs, stats]
+    assert lacks_instances("bootcamp", Hit(bootcamps, 1.0, 0.5, 0.0), chunks)
+    assert not lacks_instances("degree", Hit(bootcamps, 1.0, 0.5, 0.0), chunks + [programs])  # not its heading
+    assert not lacks_instances("statistics", Hit(stats, 1.0, 0.5, 0.0), chunks)
