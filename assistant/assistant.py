@@ -259,7 +259,15 @@ class Assistant:
         if measure is not None and relevance.covered:
             # "how long is a masters?" is led by the passage that gives a span of time; without one the
             # answer says the guide gives none.
-            hits, stated = by_measure(hits, measure, self.config.measure_gap)
+            # What the time is of: the question's own words the guide uses, but none when it asks for years
+            # of experience, which the career levels' spans are.
+            subject = (
+                frozenset(t for t in query.topic_terms if t in self.retriever.vocabulary and t not in GENERIC_TERMS)
+                - self.retriever.broad_terms
+            )
+            if term("experience") in subject:
+                subject = frozenset()
+            hits, stated = by_measure(hits, measure, self.config.measure_gap, subject)
             if not stated and measure.label not in relevance.missing:
                 relevance = replace(relevance, missing=(measure.label, *relevance.missing))
         extreme = asked_extreme(text)

@@ -108,14 +108,32 @@ def _states_line(measure: Measure, line: str, section: str = "") -> bool:
     )
 
 
-def by_measure(hits: list[Hit], measure: Measure, gap: float) -> tuple[list[Hit], bool]:
-    """The hits led by the best one that states the measure, if it scores within `gap` of the best of all
-    (its lines that state it ranked first, so that they are what the answer quotes); and whether one did.
-    The other hits keep their order."""
+def of_subject(hit: Hit, measure: Measure, subject: frozenset[str]) -> bool:
+    """Whether a passage's span of time is that of the question's subject: the subject is named by its
+    headings or in the sentence that gives the span. "How long does a PhD take?" is not answered by "8+
+    years. ... PhD common at this level." (years of experience, another sentence), "how long is a
+    bootcamp?" is by "Faster entry (3-6 months)" under "Bootcamps". Sums and counts, and a question
+    without a subject of its own, are not checked."""
+    if measure.name != "time" or not subject:
+        return True
+    if subject & {t for name in hit.chunk.section_path for t in content_terms(name)}:
+        return True
+    sentences = (s for line in hit.chunk.text.splitlines() for s in re.split(r"[.;!?](?:\s|$)", line))
+    return any(_SPAN_OF_TIME.search(s) and subject & set(content_terms(s)) for s in sentences)
+
+
+def by_measure(
+    hits: list[Hit], measure: Measure, gap: float, subject: frozenset[str] = frozenset()
+) -> tuple[list[Hit], bool]:
+    """The hits led by the best one that states the measure (of the question's `subject`: of_subject), if
+    it scores within `gap` of the best of all (its lines that state it ranked first, so that they are what
+    the answer quotes); and whether one did. The other hits keep their order."""
     if not hits:
         return hits, False
     top = hits[0].score
-    stating = next((h for h in hits if h.score >= top - gap and states(measure, h)), None)
+    stating = next(
+        (h for h in hits if h.score >= top - gap and states(measure, h) and of_subject(h, measure, subject)), None
+    )
     if stating is None:
         return hits, False
     return [_stated_first(stating, measure)] + [h for h in hits if h is not stating], True

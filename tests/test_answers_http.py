@@ -204,6 +204,7 @@ def test_what_the_guide_never_mentions_is_named_first(server):
         ("how much do data engineers make?", "data engineers"),  # a job of the guide's words it never names
         ("is prompt engineer a real job and what does it pay", "prompt engineer"),
         ("which specific bootcamp would you recommend?", "bootcamp"),  # the guide names no bootcamp
+        ("how long does a PhD take?", "how long"),  # "8+ years ... PhD common" are years of experience
     ],
 )
 def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):

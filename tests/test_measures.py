@@ -175,3 +175,24 @@ def test_how_many_of_a_thing_is_stated_by_a_line_with_a_number_and_that_thing():
     assert asked_measure("how many roles are there?") is None  # the list itself answers it
     years = asked_measure("how many yrs until senior level")
     assert years is not None and years.name == "time"
+
+
+def test_a_span_of_time_answers_how_long_only_for_the_subject_it_is_given_for():
+    from assistant.measures import asked_measure, by_measure, of_subject
+
+    time = asked_measure("how long does a PhD take?")
+    assert time is not None and time.name == "time"
+    principal = Hit(
+        Chunk(
+            "P", "guide.md", ("Salaries", "Principal"), 1, 2, "$250K - $500K+\n8+ years. Publish research. PhD common."
+        ),
+        1.5,
+        0.5,
+        0.0,
+    )
+    degrees = hit("Degrees", ["Deeper theoretical foundation", "2-4 years, higher cost"], 1.4)
+    assert not of_subject(principal, time, frozenset({"phd"}))  # the years are another sentence's
+    assert of_subject(degrees, time, frozenset({"degree"}))  # its heading names the subject
+    assert of_subject(principal, time, frozenset())  # a question without a subject of its own
+    led, stated = by_measure([principal], time, 0.3, frozenset({"phd"}))
+    assert not stated and led == [principal]
