@@ -326,6 +326,7 @@ class Assistant:
             scope={t: sense.scope for t, sense in query.senses},
             jobs={t: sense.job for t, sense in query.senses},
             classes={t: sense.word_class for t, sense in query.senses},
+            nouns=frozenset(t for t, sense in query.senses if sense.noun),
             text=query.text,
             # Only a whole question that stands alone is compared with the passages' questions: a part
             # ("and what should they study?") or a follow-up ("and for seniors?") is not asked like one.

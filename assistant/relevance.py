@@ -262,6 +262,7 @@ def judge(
     scope: dict[str, float] | None = None,
     jobs: dict[str, float] | None = None,
     classes: dict[str, str] | None = None,
+    nouns: frozenset[str] | None = None,
     text: str = "",
     asked: float | None = None,
     anchored: bool = False,
@@ -272,7 +273,8 @@ def judge(
     score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
     close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
     (Retriever.senses; a word without an entry, like "u" or "45", is talk), `classes[term]` what a
-    dictionary makes of it (text.word_class; no entry: "other"). `asked` is the best cosine of
+    dictionary makes of it (text.word_class; no entry: "other"), `nouns` the terms whose word as written may
+    be a noun (a refusal naming only words that cannot is one of talk: Relevance.talk; None: all may). `asked` is the best cosine of
     a question that stands on its own to a question the guide's passages answer (None: not judged so);
     `anchored` whether the question and its lead share a word the guide uses in one or two passages only
     ("is the goodfellow book on the list?": the model barely knows the name, the guide's Books list has it);
@@ -280,6 +282,10 @@ def judge(
     lives bears."""
     dense = max((h.dense for h in hits), default=0.0)
     unknown = unknown_terms(terms, vocabulary, aliased, asking)
+
+    def nouns_of(found: tuple[str, ...]) -> bool:
+        return any(t in nouns for t in found) if nouns is not None else bool(found)
+
     if not hits:
         return Relevance(False, "the index is empty", dense, unknown)
     rest = {t for t in terms if t not in GENERIC_TERMS and t not in unknown and t not in asking}
@@ -322,7 +328,7 @@ def judge(
         lacking = subjects or unknown
         missing = missing_phrases(text, lacking, vocabulary) if text and lacking else lacking
         reason = "no question the guide answers is like this one"
-        return Relevance(False, reason, dense, unknown, missing, talk=not subjects)
+        return Relevance(False, reason, dense, unknown, missing, talk=not subjects and not nouns_of(unknown))
     # Asked almost word for word like a question a passage answers ("what's RL used for irl?", "who wrote
     # this?"): that passage answers it, however few of its words the question shares.
     asked_like = asked is not None and asked >= config.asked_clear
@@ -348,7 +354,7 @@ def judge(
             return Relevance(True, "a passage is close although every topic word is foreign", dense, unknown)
         missing = missing_phrases(text, subjects or unknown, vocabulary) if text else unknown
         reason = f"the guide never mentions {', '.join(missing[:3])}"
-        return Relevance(False, reason, dense, unknown, missing, talk=not subjects)
+        return Relevance(False, reason, dense, unknown, missing, talk=not subjects and not nouns_of(unknown))
     residual, occupation = probed or (probe(unknown) if probe is not None else (dense, 0.0))
     pull = residual - dense
 

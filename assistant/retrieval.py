@@ -39,6 +39,7 @@ from .text import (
     GENERIC_TERMS,
     KNOWN_SPELLINGS,
     STOPWORDS,
+    can_be_noun,
     content_terms,
     in_dictionary,
     spelled_in_full,
@@ -115,6 +116,7 @@ class Sense:
     scope: float = 0.0  # cosine to the closest topic the guide says it does not cover (guide.OUT_OF_SCOPE)
     job: float = 0.0  # mean cosine to guide.OCCUPATION_ANCHORS: how much it reads as a job
     word_class: str = "other"  # text.word_class: "noun", "name", "short" (words that may name a subject) or "other"
+    noun: bool = True  # text.can_be_noun of the word as written ("edition", "request"; not "supposed", "eat")
 
 
 @dataclass(frozen=True)
@@ -400,6 +402,7 @@ class Retriever:
                     float(scope[i].max()),
                     float(jobs[i].mean()),
                     word_class(word),
+                    can_be_noun(word),
                 )
         return {w: self._senses[w] for w in unknown if w in self._senses}
 

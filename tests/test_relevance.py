@@ -354,9 +354,22 @@ def test_a_refusal_without_a_subject_names_its_words_of_talk_as_talk():
         probe(0.2),
         things={"suppos": -0.07},
         classes={"suppos": "other"},
+        nouns=frozenset(),
         text="how long is it supposed to take to read?",
     )
     assert not talk.covered and talk.missing == ("supposed",) and talk.talk
+    # "which edition should I buy?": "edition" can be a noun, so the refusal names a subject, not talk
+    edition = judge(
+        hits(0.2),
+        ("edition", "buy"),
+        VOCABULARY,
+        probe(0.2),
+        things={"edition": 0.0, "buy": -0.1},
+        classes={"edition": "other", "buy": "other"},
+        nouns=frozenset({"edition"}),
+        text="which edition should I buy?",
+    )
+    assert not edition.covered and not edition.talk
     # "what's the salary of a plumber?": a subject the guide lacks is named, and not as talk.
     subject = judge(
         hits(0.2),
