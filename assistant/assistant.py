@@ -259,8 +259,8 @@ class Assistant:
         if measure is not None and relevance.covered:
             # "how long is a masters?" is led by the passage that gives a span of time; without one the
             # answer says the guide gives none.
-            # What the time is of: the question's own words the guide uses, but none when it asks for years
-            # of experience, which the career levels' spans are.
+            # What the time (or the maker) is of: the question's own words the guide uses, but none when it
+            # asks for years of experience, which the career levels' spans are.
             subject = (
                 frozenset(t for t in query.topic_terms if t in self.retriever.vocabulary and t not in GENERIC_TERMS)
                 - self.retriever.broad_terms

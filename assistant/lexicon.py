@@ -298,6 +298,19 @@ MEASURES = (
         "how many",
         r"\bhow many\s+([a-z][a-z-]*)",
     ),
+    # "who wrote / made / maintains X?", "which company built X?": a maker, stated by a name in brackets or
+    # after "by" on the line that names X ('"Hands-On Machine Learning" (Aurelien Geron)', "JAX (Google
+    # research)", "Coursera ML by Andrew Ng"); measures.of_subject checks the line is X's.
+    (
+        "who",
+        r"\bwho(?:'s|\s+is|\s+are)?\s+(?:wrote|writes|made|makes|created|creates|built|builds|developed|develops|"
+        r"teach(?:es)?|taught|maintains?|owns?|founded|invented|behind|the (?:author|creator|maker|founder)s?)\b"
+        r"|\bwhich\s+(?:company|companies|organi[sz]ation|person|lab|team)\s+(?:made|makes|built|builds|created|"
+        r"creates|developed|develops|maintains?|owns?|is behind)\b",
+        r"\((?-i:[A-Z])[\w.'-]*(?:\s+[\w.'-]+){0,3}\)|\bby\s+(?-i:[A-Z])[\w.'-]+",
+        "who made it",
+        None,
+    ),
 )
 
 # Questions that ask which of several things has the most or least of a measure ("which of those is

@@ -114,9 +114,17 @@ def of_subject(hit: Hit, measure: Measure, subject: frozenset[str]) -> bool:
     years. ... PhD common at this level." (years of experience, another sentence), "how long is a
     bootcamp?" is by "Faster entry (3-6 months)" under "Bootcamps". Sums and counts, and a question
     without a subject of its own, are not checked."""
-    if measure.name != "time" or not subject:
+    if measure.name not in ("time", "who") or not subject:
         return True
-    if subject & {t for name in hit.chunk.section_path for t in content_terms(name)}:
+    headings = {t for name in hit.chunk.section_path for t in content_terms(name)}
+    if measure.name == "who":
+        # The maker is on the line naming what is asked about, outside the brackets (by a word its headings
+        # do not give): "Large Language Models (ChatGPT)" does not say who made ChatGPT.
+        return any(
+            measure.states.search(line) and (subject - headings) & set(content_terms(measure.states.sub(" ", line)))
+            for line in hit.chunk.text.splitlines()
+        )
+    if subject & headings:
         return True
     sentences = (s for line in hit.chunk.text.splitlines() for s in re.split(r"[.;!?](?:\s|$)", line))
     return any(_SPAN_OF_TIME.search(s) and subject & set(content_terms(s)) for s in sentences)
@@ -130,6 +138,8 @@ def by_measure(
     the answer quotes); and whether one did. The other hits keep their order."""
     if not hits:
         return hits, False
+    if measure.name == "who" and not subject:
+        return hits, True  # "who wrote this?": about the guide itself, which its opening lines say
     top = hits[0].score
     stating = next(
         (h for h in hits if h.score >= top - gap and states(measure, h) and of_subject(h, measure, subject)), None

@@ -205,6 +205,7 @@ def test_what_the_guide_never_mentions_is_named_first(server):
         ("is prompt engineer a real job and what does it pay", "prompt engineer"),
         ("which specific bootcamp would you recommend?", "bootcamp"),  # the guide names no bootcamp
         ("how long does a PhD take?", "how long"),  # "8+ years ... PhD common" are years of experience
+        ("Who wrote The Hundred-Page ML Book?", "who made it"),  # the guide names no author beside it
     ],
 )
 def test_a_subject_the_guide_lacks_is_named_or_refused_however_it_is_written(server, question, named):
