@@ -272,8 +272,12 @@ class Assistant:
                 relevance = replace(relevance, missing=(measure.label, *relevance.missing))
         extreme = asked_extreme(text)
         if extreme is not None and relevance.covered:
-            # "which of those is quickest?": the passage with the least time of those that state one.
-            hits = by_extreme(hits, extreme, self.config.measure_gap)
+            # "which of those is quickest?": the passage with the least time of those that state one; with
+            # none ("is JAX faster than PyTorch?"), the answer says the guide gives no such figure.
+            hits, stated = by_extreme(hits, extreme, self.config.measure_gap)
+            label = extreme.measure.label
+            if not stated and label not in relevance.missing:
+                relevance = replace(relevance, missing=(label, *relevance.missing))
         years = years_of_experience(text)
         if years is not None and relevance.covered:
             hits = by_experience(hits, years, self.config.measure_gap)

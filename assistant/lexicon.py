@@ -319,7 +319,14 @@ MEASURES = (
 # question that offers a choice (CHOICE: "which takes longer?", "a bootcamp or a degree, which is
 # cheaper?", "what's the quicker way in?"; not "does a degree help you climb faster?"). The passage stating the extreme leads
 # (assistant/measures.py compares the figures the passages state).
-CHOICE = r"\bwhich\b|\bor\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bthe\s+(?:more\s+|less\s+)?[a-z]+er\b"
+# Words by which a line speaks of a measure without a figure ("Lower cost", "Faster entry"): a comparison
+# the guide makes in words is answered (assistant/measures.py, by_extreme).
+MEASURE_WORDS = {
+    "time": r"\b(?:fast|faster|fastest|quick|quicker|quickest|slow|slower|short|shorter|long|longer|time)\b",
+    "cost": r"\b(?:cost|costs|cheap|cheaper|cheapest|price|prices|expensive|afford\w*)\b",
+    "pay": r"\b(?:pay|pays|paid|paying|salary|salaries|earn\w*|compensation)\b",
+}
+CHOICE = r"\bwhich\b|\bor\b|\bvs\.?\b|\bversus\b|\bcompared\b|\bthan\b|\bthe\s+(?:more\s+|less\s+)?[a-z]+er\b"
 EXTREMES = (
     ("time", "least", r"\b(?:quickest|fastest|shortest|soonest|least time)\b", r"\b(?:quicker|faster|shorter|less time)\b"),
     ("time", "most", r"\b(?:longest|slowest|most time)\b", r"\b(?:longer|slower|more time)\b"),

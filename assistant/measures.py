@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .lexicon import CHOICE, EXPERIENCE, EXTREMES, FORECASTS, MEASURES
+from .lexicon import CHOICE, EXPERIENCE, EXTREMES, FORECASTS, MEASURE_WORDS, MEASURES
 from .records import Hit
 from .text import STOPWORDS, content_terms, term, words
 
@@ -207,6 +207,7 @@ _EXTREMES = tuple(
     for name, most, superlative, comparative in EXTREMES
 )
 _CHOICE = re.compile(CHOICE, re.IGNORECASE)
+_MEASURE_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in MEASURE_WORDS.items()}
 _AMOUNT = re.compile(r"[$€£]?\s?(\d[\d,]*(?:\.\d+)?)\s?([kKmM])?\b")
 _SPAN_OF_TIME = re.compile(r"\b(\d+)\s*(?:[-–]\s*(\d+)\s*)?\+?\s*(year|yr|month|week|day|hour)s?\b", re.IGNORECASE)
 _DAYS = {"year": 365.0, "yr": 365.0, "month": 30.0, "week": 7.0, "day": 1.0, "hour": 1 / 24}
@@ -239,12 +240,13 @@ def amount(measure: Measure, line: str) -> float | None:
     return sum(sums) / len(sums) if sums else None
 
 
-def by_extreme(hits: list[Hit], extreme: Extreme, gap: float) -> list[Hit]:
+def by_extreme(hits: list[Hit], extreme: Extreme, gap: float) -> tuple[list[Hit], bool]:
     """The hits led by the one, among those within `gap` of the best that state the measure, whose figure
     is the largest (or smallest): "which of those is quickest?" after bootcamps and degrees is the
-    bootcamp's "3-6 months", not the degree's "2-4 years". Fewer than two such passages: unchanged."""
+    bootcamp's "3-6 months", not the degree's "2-4 years". Fewer than two such passages: unchanged. And
+    whether any states it, by a figure or in words ("Lower cost"): "is JAX faster than PyTorch?" is not."""
     if not hits:
-        return hits
+        return hits, False
     top = hits[0].score
     figures: list[tuple[float, Hit]] = []
     for hit in hits:
@@ -252,7 +254,11 @@ def by_extreme(hits: list[Hit], extreme: Extreme, gap: float) -> list[Hit]:
         if hit.score >= top - gap and found:
             figures.append((sum(found) / len(found), hit))
     if len(figures) < 2:
-        return hits
+        said = _MEASURE_WORDS.get(extreme.measure.name)
+        in_words = said is not None and any(
+            said.search(line) for h in hits if h.score >= top - gap for line in h.chunk.text.splitlines()
+        )
+        return hits, bool(figures) or in_words
     _, chosen = (max if extreme.most else min)(figures, key=lambda pair: pair[0])
     first = _first(chosen, lambda line: amount(extreme.measure, line) is not None)
-    return [first] + [h for h in hits if h is not chosen]
+    return [first] + [h for h in hits if h is not chosen], True

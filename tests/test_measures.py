@@ -134,16 +134,22 @@ def test_which_is_quickest_or_pays_most_is_led_by_the_passage_with_that_figure()
     bootcamp = hit("Bootcamps", ["Faster entry (3-6 months)", "Lower cost"], 1.24)
     quickest = asked_extreme("which of those is quickest?")
     assert quickest is not None and not quickest.most
-    led = by_extreme([degree, bootcamp], quickest, 0.3)
-    assert led[0].chunk.id == "Bootcamps" and led[0].matches[0].quote == "Faster entry (3-6 months)"
+    led, stated = by_extreme([degree, bootcamp], quickest, 0.3)
+    assert stated and led[0].chunk.id == "Bootcamps" and led[0].matches[0].quote == "Faster entry (3-6 months)"
     longer = asked_extreme("bootcamp or degree, which takes longer?")
-    assert longer is not None and by_extreme([bootcamp, degree], longer, 0.3)[0].chunk.id == "Degrees"
+    assert longer is not None and by_extreme([bootcamp, degree], longer, 0.3)[0][0].chunk.id == "Degrees"
     junior, principal = hit("Junior", ["$80K - $120K"], 1.2), hit("Principal", ["$250K - $500K+"], 1.1)
     most = asked_extreme("which level pays the most?")
-    assert most is not None and by_extreme([junior, principal], most, 0.3)[0].chunk.id == "Principal"
+    assert most is not None and by_extreme([junior, principal], most, 0.3)[0][0].chunk.id == "Principal"
     # A comparative asks for a choice only where one is offered.
     assert asked_extreme("does a degree help you climb faster") is None
     assert asked_extreme("what's the quicker way in?") is not None
+    # "is JAX faster than PyTorch?": a comparison the guide states no figure for
+    faster = asked_extreme("is JAX faster than PyTorch?")
+    frameworks = hit("Frameworks", ["PyTorch (research standard)", "JAX (Google research)"], 1.3)
+    assert faster is not None and by_extreme([frameworks], faster, 0.3) == ([frameworks], False)
+    cheaper = asked_extreme("are bootcamps cheaper than a degree?")
+    assert cheaper is not None and by_extreme([bootcamp], cheaper, 0.3)[1]  # "Lower cost": said in words
 
 
 def test_the_units_asked_for_are_those_of_the_asking_phrase():
