@@ -216,3 +216,10 @@ def test_who_made_a_thing_is_stated_only_by_a_name_beside_it():
     assert not of_subject(books, who, frozenset({"hundr", "page"}))  # that line names no one
     assert not of_subject(apps, who, frozenset({"chatgpt", "made"}))  # ChatGPT is the thing, not its maker
     assert by_measure([apps], who, 0.3, frozenset())[1]  # "who wrote this?": the guide's own opening says
+
+
+def test_how_much_is_a_thing_asks_its_price():
+    assert asked_measure("how much r bootcamps lol").name == "cost"
+    assert asked_measure("how much is a bootcamp?").name == "cost"
+    assert asked_measure("how much is a junior salary?").name == "pay"
+    assert asked_measure("how much is enough?") is None and asked_measure("how much is too much?") is None
