@@ -161,6 +161,8 @@ SYNONYMS = {
     # pay
     "earn": "salary", "earning": "salary", "pay": "salary", "paid": "salary", "income": "salary",
     "wage": "salary", "compensation": "salary", "money": "salary", "comp": "salary",
+    # the guide's sums are in US dollars ("$80K - $120K"): the word is no currency it lacks
+    "dollar": "salary", "dollars": "salary", "usd": "salary", "bucks": "salary",
     # degrees and schooling
     "doctorate": "phd", "doctoral": "phd", "grad": "graduate", "undergrad": "undergraduate",
     "bachelor": "undergraduate", "major": "undergraduate", "college": "degree", "university": "degree",

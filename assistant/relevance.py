@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 from .config import Config
 from .lexicon import AGE_WORDS, ASKER_OPENINGS, AUDIENCE_VERBS, QUESTION_OPENINGS, SOCIAL
 from .records import Chunk, Hit
-from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, term, without_fillers, words
+from .text import GENERIC_TERMS, STOPWORDS, can_be_noun, content_terms, stem, term, without_fillers, words
 
 MAX_PHRASE_WORDS = 3
 MAX_MISSING = 3
@@ -234,8 +234,12 @@ def missing_phrases(text: str, unknown: tuple[str, ...], vocabulary: frozenset[s
             if all(term(w) in drop for w in token_words):
                 phrase.append(tokens[i])
                 i += 1
-            elif len(phrase) == 1 and not any(term(w) in vocabulary for w in token_words):
-                phrase.append(tokens[i])  # one word the guide does not use either: "stock options"
+            elif len(phrase) == 1 and not any(
+                (stem(w) if phrase[0][:1].isupper() else term(w)) in vocabulary for w in token_words
+            ):
+                # one word the guide does not use either: "stock options"; after a name, one it does not
+                # write, however the thesaurus reads it ("Canadian dollars": its sums are in $)
+                phrase.append(tokens[i])
                 i += 1
                 break
             else:

@@ -442,3 +442,10 @@ def test_projects_that_impress_recruiters_are_the_portfolio(server):
     record = ask(server, "what projects impress recruiters")
     assert not record["abstained"] and record["not_covered"] == []
     assert record["citations"][0]["section"] == "Building Your Portfolio"
+
+
+def test_the_guides_own_currency_and_numbers_in_words_are_not_named_as_missing(server):
+    # its sums are in $: "dollars" is no currency it lacks, and "half a million" is a number
+    record = ask(server, "can you actually make half a million dollars in ML?")
+    assert not record["abstained"] and record["not_covered"] == []
+    assert any("$250K - $500K+" in c["excerpt"] for c in record["citations"][:3])

@@ -204,6 +204,10 @@ def test_a_name_of_two_capitalised_words_is_named_whole():
 def test_missing_phrases_keep_the_users_words_and_skip_markup():
     unknown = ("canadian", "dollar", "toronto")
     assert missing_phrases("in Toronto, in Canadian dollars", unknown, VOCABULARY) == ("Toronto", "Canadian dollars")
+    # "dollars" is the guide's currency (the thesaurus reads it as salary), but after a name it is named with it
+    known = ("canadian", "toronto")
+    assert missing_phrases("in Toronto, in Canadian dollars", known, VOCABULARY) == ("Toronto", "Canadian dollars")
+    assert missing_phrases("what do plumbers earn?", ("plumb",), VOCABULARY) == ("plumbers",)
     assert missing_phrases("do ML engineers get stock options?", ("stock",), VOCABULARY) == ("stock options",)
     assert missing_phrases("<img onerror=x> Toronto?", ("onerror", "toronto"), VOCABULARY) == ("Toronto",)
     # two words the thesaurus reads as one (guide.PHRASES) are named as written
