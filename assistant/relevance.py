@@ -380,7 +380,7 @@ def judge(
     if not subjects:
         # Foreign words that only say who asks ("I'm a 38 yo nurse, ...") take nothing from the question.
         taken = 0.0 if asker.issuperset(unknown) else max(pull, 0.0)
-        if dense - taken >= config.evidence_floor or asked_like or anchored:
+        if dense - taken >= config.evidence_floor or asked_like:
             return verdict(True, "the words the guide does not use are how people talk, not a subject")
         return verdict(False, "no passage is close to the question")
     missing = missing_phrases(text, subjects, vocabulary) if text else subjects

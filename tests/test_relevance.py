@@ -393,14 +393,3 @@ def test_a_question_without_a_topic_word_is_answered_when_asked_like_a_passages_
     assert judge(hits(0.2), (), VOCABULARY, asked=0.59).covered
     assert not judge(hits(0.2), (), VOCABULARY, asked=0.3).covered
     assert not judge(hits(0.2), (), VOCABULARY, asked=0.59, config=Config(asked_no_topic=1.0)).covered
-
-
-def test_a_rare_guide_word_shared_with_the_lead_carries_a_question_with_words_of_talk():
-    # "is R still worth it or is it dead?": the model barely knows R, "dead" is talk (no subject), and the
-    # lead is the one passage that names R.
-    terms = ("r", "dead")
-    words = VOCABULARY | {"r"}
-    talk = {"dead": -0.03}
-    text = "is R still worth it or is it dead"
-    assert judge(hits(0.21), terms, words, probe(0.28), things=talk, text=text, anchored=True).covered
-    assert not judge(hits(0.21), terms, words, probe(0.28), things=talk, text=text, anchored=False).covered
