@@ -92,9 +92,40 @@ BLINDS = (
     {
         "name": "blind-2026-12-02j",
         "path": DATA / "blind-2026-12-02j.jsonl",
-        "about": "written at the start of the ninth round (2026-12-02), before any change of that round",
+        "about": "written at the start of the ninth round (2026-12-02), before any change of that round; also "
+        "measured midway (its off-topic figure fell there, on some older sets too, which led to the tuning set dev9 and "
+        "to probing names the guide mentions with questions of our own; its cases were never looked at)",
         "runs": {
             "before (main at 02b78f8, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02j.before.jsonl",
+            "midway (main at f77021e, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02j.midway.jsonl",
+            "after (end of the ninth round, main at 54a5e7c, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02j.after.jsonl",
+        },
+    },
+    {
+        "name": "blind-2026-12-02k",
+        "path": DATA / "blind-2026-12-02k.jsonl",
+        "about": "written midway through the ninth round (2026-12-02) and measured then and at the end",
+        "runs": {
+            "midway (main at f77021e, POST /api/ask)": ROOT / "docs" / "eval" / "blind-2026-12-02k.midway.jsonl",
+            "end of the ninth round (main at 54a5e7c, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02k.end.jsonl",
+        },
+    },
+    {
+        "name": "blind-2026-12-02l",
+        "path": DATA / "blind-2026-12-02l.jsonl",
+        "about": "written near the end of the ninth round (2026-12-02), after every change but the last revert, and "
+        "measured once, at the end: the cleanest held-out measure of the round's work",
+        "runs": {
+            "end of the ninth round, once (main at 54a5e7c, POST /api/ask)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02l.once.jsonl",
         },
     },
     {
@@ -108,6 +139,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-02i.end.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02i.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02i.ninth.jsonl",
         },
     },
     {
@@ -120,6 +159,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-02h.after.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02h.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02h.ninth.jsonl",
         },
     },
     {
@@ -138,6 +185,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-02g.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02g.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-02g.ninth.jsonl",
         },
     },
     {
@@ -154,6 +209,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01f.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01f.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01f.ninth.jsonl",
         },
     },
     {
@@ -174,6 +237,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01e.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01e.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01e.ninth.jsonl",
         },
     },
     {
@@ -195,6 +266,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01d.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01d.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01d.ninth.jsonl",
         },
     },
     {
@@ -220,6 +299,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01c.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01c.ninth.jsonl",
         },
     },
     {
@@ -248,6 +335,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01b.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01b.ninth.jsonl",
         },
     },
     {
@@ -277,6 +372,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-12-01.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-12-01.ninth.jsonl",
         },
     },
     {
@@ -309,6 +412,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30b.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30b.ninth.jsonl",
         },
     },
     {
@@ -346,6 +457,14 @@ BLINDS = (
             / "docs"
             / "eval"
             / "blind-2026-11-30.eighth.jsonl",
+            "midway through the ninth round (main at f77021e, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.midway.jsonl",
+            "after the ninth round (main at 54a5e7c, POST /api/ask; not looked at)": ROOT
+            / "docs"
+            / "eval"
+            / "blind-2026-11-30.ninth.jsonl",
         },
     },
 )
@@ -478,6 +597,26 @@ def main(argv: list[str] | None = None) -> int:
                 cells = [f"{m[k]:.3f}" if isinstance(m[k], float) else str(m[k]) for k in BLIND_METRICS]
                 blind_lines.append("| " + " | ".join([label, *cells]) + " |")
         blind_lines.append("")
+    # Every blind set at its latest run, pooled: one figure over all the held-out questions there are.
+    pooled_cases: list[dict] = []
+    pooled_results: list[dict] = []
+    for blind in BLINDS:
+        latest = [path for path in blind["runs"].values() if path.exists()][-1:]
+        for path in latest:
+            tag = blind["name"] + ":"
+            pooled_cases += [dict(c, id=tag + c["id"]) for c in evaluation.read_cases(blind["path"])]
+            pooled_results += [dict(r, id=tag + r["id"]) for r in evaluation.read_cases(path)]
+    if pooled_cases:
+        m = evaluation.score(pooled_cases, pooled_results)
+        cells = [f"{m[k]:.3f}" if isinstance(m[k], float) else str(m[k]) for k in BLIND_METRICS]
+        blind_lines += [
+            "### All blind sets, pooled (each at its latest run)",
+            "",
+            "| run | " + " | ".join(BLIND_METRICS) + " |",
+            "| --- | " + " | ".join(["---"] * len(BLIND_METRICS)) + " |",
+            "| " + " | ".join([f"{len(BLINDS)} sets", *cells]) + " |",
+            "",
+        ]
     lines = [
         "# Answer quality",
         "",
