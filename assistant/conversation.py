@@ -48,14 +48,14 @@ _LEANS_ON_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(_REFERS_BACK, re.IGNORECASE)
+# Words that carry a conversation on, not a subject: "and then, what does it pay?"
+_DISCOURSE = r"(?:then|also|now|so|ok|okay|well|yeah|yes|right|again|anyway)\b"
 _SWAPS_IN = re.compile(
     r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:what|how)\s+about\s+(?!" + _REFERS_BACK + r")\w"
     # "and ML itself - how does the guide define it?", "and for seniors, what do they earn?": a subject of
     # its own, set off before the question that points at it
-    r"|^\s*(?:and|but|so|ok|now)\s+(?!"
-    + _REFERS_BACK
-    + r"|(?:then|also|now|so|ok|okay|well|yeah|yes|right|again|anyway)\b)(?:for\s+|with\s+)?[\w/+-]+(?:\s+[\w/+-]+){0,2}?"
-    r"(?:\s+(?:itself|themselves))?\s*(?:\s[-–—]|,|:)\s*\w",
+    r"|^\s*(?:and|but|so|ok|now)\s+(?!" + _REFERS_BACK + "|" + _DISCOURSE + r")(?:for\s+|with\s+)?"
+    r"[\w/+-]+(?:\s+[\w/+-]+){0,2}?(?:\s+(?:itself|themselves))?\s*(?:\s[-–—]|,|:)\s*\w",
     re.IGNORECASE,
 )
 _NAMED_ITEM = re.compile(r"^\*\*([^*]+)\*\*\s*(?:\[\d+\])?:\s")

@@ -277,7 +277,8 @@ MEASURES = (
         r"\bhow much\b(?:(?!\bhow\b).)*\b(?:cost|costs|charge|charges|spend|price|money)\b"
         r"|\b(?:price|prices|priced|fee|fees|tuition)\b|\bcosts?\s+(?:of|for)\b|\bwhat\b.*\bcosts?\b"
         # "how much is a bootcamp?", "how much r bootcamps lol": a thing's price
-        r"|\bhow much\s+(?:is|are|r)\s+(?:a\s+|an\s+|the\s+|one\s+)?(?!enough\b|too\b|it\b|that\b|this\b)[a-z][\w-]*\s*(?:[?!.]|lol\b|tho\b|$)",
+        r"|\bhow much\s+(?:is|are|r)\s+(?:a\s+|an\s+|the\s+|one\s+)?(?!enough\b|too\b|it\b|that\b|this\b)"
+        r"[a-z][\w-]*\s*(?:[?!.]|lol\b|tho\b|$)",
         _SUM,
         "a price",
         None,

@@ -109,11 +109,12 @@ def _states_line(measure: Measure, line: str, section: str = "") -> bool:
 
 
 def of_subject(hit: Hit, measure: Measure, subject: frozenset[str]) -> bool:
-    """Whether a passage's span of time is that of the question's subject: the subject is named by its
-    headings or in the sentence that gives the span. "How long does a PhD take?" is not answered by "8+
-    years. ... PhD common at this level." (years of experience, another sentence), "how long is a
-    bootcamp?" is by "Faster entry (3-6 months)" under "Bootcamps". Sums and counts, and a question
-    without a subject of its own, are not checked."""
+    """Whether what a passage states is of the question's subject. A span of time: the subject is named by
+    its headings or in the sentence that gives the span ("How long does a PhD take?" is not answered by "8+
+    years. ... PhD common at this level.", years of experience in another sentence; "how long is a
+    bootcamp?" is by "Faster entry (3-6 months)" under "Bootcamps"). A maker: on a line that names the
+    subject outside the brackets. Sums and counts, and a question without a subject of its own, are not
+    checked."""
     if measure.name not in ("time", "who") or not subject:
         return True
     headings = {t for name in hit.chunk.section_path for t in content_terms(name)}

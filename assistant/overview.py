@@ -123,7 +123,8 @@ _PICK = (
     ),
     # "the best bootcamp for beginners", "recommend a good bootcamp"
     re.compile(
-        r"\b(?:best|top)\s+([a-z][\w-]+)\s+(?:for|to|in|out there|around|right now)\b|\b(?:best|top)\s+([a-z][\w-]+)\s*[?!.]*$"
+        r"\b(?:best|top)\s+([a-z][\w-]+)\s+(?:for|to|in|out there|around|right now)\b"
+        r"|\b(?:best|top)\s+([a-z][\w-]+)\s*[?!.]*$"
     ),
     re.compile(r"\brecommend\s+(?:a|an|any|some|one)?\s*(?:specific|particular|good)?\s*([a-z][\w-]+)"),
 )

@@ -197,8 +197,8 @@ _BEFORE_A_VERB = re.compile(
 
 def verbs_by_position(text: str) -> frozenset[str]:
     """Words a question uses as verbs, by where they stand: after "to", a modal or a subject pronoun ("I
-    need to place on kaggle", "can I tax", "does the guide group them"). A word that is both a noun and a verb ("tax", "place") is a
-    subject only as a noun ("is that before tax?")."""
+    need to place on kaggle", "can I tax"), or after "does the <noun>" ("does the guide group them"). A
+    word that is both a noun and a verb ("tax", "place") is a subject only as a noun ("is that before tax?")."""
     return frozenset(term(m.group(1).lower()) for m in _BEFORE_A_VERB.finditer(text))
 
 
@@ -277,9 +277,10 @@ def judge(
     score); `things[term]` how much an unknown word reads as a thing rather than talk, `scope[term]` how
     close it is to a topic the guide says it does not cover, `jobs[term]` how much it reads as a job
     (Retriever.senses; a word without an entry, like "u" or "45", is talk), `classes[term]` what a
-    dictionary makes of it (text.word_class; no entry: "other"), `nouns` the terms whose word as written may
-    be a noun (a refusal naming only words that cannot is one of talk: Relevance.talk; None: all may). `asked` is the best cosine of
-    a question that stands on its own to a question the guide's passages answer (None: not judged so);
+    dictionary makes of it (text.word_class; no entry: "other"), `nouns` the terms whose word as
+    written may be a noun (a refusal naming only words that cannot is one of talk: Relevance.talk; None: all
+    may). `asked` is the best cosine of a question that stands on its own to a question the guide's
+    passages answer (None: not judged so);
     `anchored` whether the question and its lead share a word the guide uses in one or two passages only
     ("is the goodfellow book on the list?": the model barely knows the name, the guide's Books list has it);
     `asks_sum` whether it asks for a salary or a price (measures.asked_measure), on which where the asker
